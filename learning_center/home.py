@@ -1,0 +1,58 @@
+"""What Pusat Belajar's home and tag pages show, in a fixed number of queries."""
+
+from django.utils import timezone
+from taggit.models import Tag
+
+from cop_pages.listings import (
+    CommunityDirectory,
+    count_by_community,
+    member_counts,
+    paginate,
+    popular_tags,
+    readable,
+)
+from cop_pages.models import CommunityPage, MeetingPage, PracticePage
+
+LATEST_PRACTICES = 6
+FEATURED_PRACTICES = 4
+UPCOMING_MEETINGS = 5
+
+
+def home_page_context(home, request) -> dict:
+    directory = CommunityDirectory()
+    communities = list(readable(CommunityPage.objects.all(), request).order_by("title"))
+    practices = readable(PracticePage.objects.all(), request)
+    meetings = readable(MeetingPage.objects.all(), request)
+    practice_counts = count_by_community(practices, directory)
+    members = member_counts()
+    for community in communities:
+        community.practice_count = practice_counts[community.translation_key]
+        community.member_count = members.get(community.translation_key, 0)
+    return {
+        "communities": communities,
+        "latest_practices": directory.attach(practices.order_by("-documented_on", "-pk")[:LATEST_PRACTICES]),
+        "featured_practices": directory.attach(
+            practices.filter(featured=True).order_by("-documented_on", "-pk")[:FEATURED_PRACTICES]
+        ),
+        "upcoming_meetings": directory.attach(
+            meetings.filter(meeting_date__gte=timezone.localdate()).order_by("meeting_date", "start_time")[
+                :UPCOMING_MEETINGS
+            ]
+        ),
+        "popular_tags": popular_tags(practices, meetings),
+    }
+
+
+def tag_page_context(tag: Tag, request) -> dict:
+    directory = CommunityDirectory()
+    practices = readable(PracticePage.objects.filter(tags=tag), request).order_by("-documented_on", "-pk")
+    meetings = readable(MeetingPage.objects.filter(tags=tag), request).order_by("-meeting_date", "-pk")
+    practice_page = paginate(practices, request, "halaman")
+    meeting_page = paginate(meetings, request, "pertemuan")
+    return {
+        "tag": tag,
+        "practices": practice_page,
+        "tagged_practices": directory.attach(practice_page.object_list),
+        "meetings": meeting_page,
+        "tagged_meetings": directory.attach(meeting_page.object_list),
+    }
