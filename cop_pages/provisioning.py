@@ -32,8 +32,8 @@ def ensure_learning_center_team() -> Group:
 def community_group_names(community: CommunityPage) -> tuple[str, str]:
     # The page id keeps names unique when two CoPs share a title.
     return (
-        f"CoP {community.title} #{community.pk}: anggota",
-        f"CoP {community.title} #{community.pk}: fasilitator",
+        f"{community.title} #{community.pk}: anggota",
+        f"{community.title} #{community.pk}: fasilitator",
     )
 
 

@@ -1,7 +1,18 @@
 from django.http import Http404
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 
+from .models import Membership
+from .permissions import MembershipPermissionPolicy
+from .viewsets import MembershipViewSet
 from .visibility import can_view
+
+register_permission_policy(Membership, MembershipPermissionPolicy(Membership))
+
+
+@hooks.register("register_admin_viewset")
+def register_membership_viewset():
+    return MembershipViewSet("memberships")
 
 
 @hooks.register("before_serve_page", order=-10)

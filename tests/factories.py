@@ -31,6 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class CommunityPageFactory(wagtail_factories.PageFactory):
     class Meta:
         model = CommunityPage
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"CoP Divisi {n}")
     division = factory.Sequence(lambda n: f"Divisi {n}")

@@ -62,11 +62,12 @@ class CommunityPage(RoutablePageMixin, Page):
         default=False,
         help_text=_("Only members, the learning-center team and administrators can see this CoP."),
     )
-    # Provisioned, never edited by hand (see cop_pages.provisioning).
-    members_group = models.OneToOneField(
+    # Provisioned, never edited by hand, shared by the CoP's translations
+    # (see cop_pages.provisioning).
+    members_group = models.ForeignKey(
         Group, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
-    facilitators_group = models.OneToOneField(
+    facilitators_group = models.ForeignKey(
         Group, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
 
