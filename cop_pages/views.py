@@ -6,6 +6,7 @@ from wagtail.admin.views import generic
 from .models import Membership
 from .permissions import manageable_communities, manageable_memberships
 
+
 class MembershipForm(WagtailAdminModelForm):
     class Meta:
         model = Membership
