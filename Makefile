@@ -4,9 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test test-only lint bench messages system-packages install install-test serve
+.PHONY: run test test-only lint bench messages system-packages system-packages-test install install-test
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -26,10 +27,10 @@ install-test: $(VENV)/.installed-test
 
 # gettext compiles the Indonesian catalogue; Chromium runs the browser tests.
 system-packages:
-	@command -v msgfmt >/dev/null || ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q gettext)
+	@command -v msgfmt >/dev/null || ($(APT_GET) update -q && $(APT_GET) install -y -q --no-install-recommends gettext)
 
 system-packages-test: system-packages
-	@command -v chromium >/dev/null || ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium)
+	@command -v chromium >/dev/null || ($(APT_GET) update -q && $(APT_GET) install -y -q --no-install-recommends chromium)
 
 messages: system-packages install
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
