@@ -8,23 +8,40 @@ the Indonesian CoP page, marked with its language).
 
 from collections import Counter
 from functools import reduce
+from html import unescape
 from operator import or_
 
+from django.conf import settings
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from taggit.models import Tag
 from wagtail.models import Locale, Page
 
-from .models import CommunityPage, MeetingPage, Membership, MembershipRole, PracticePage
+from .blocks import ChannelBlock
+from .models import (
+    PRACTICE_SECTIONS,
+    CommunityPage,
+    FiveDStage,
+    MeetingPage,
+    Membership,
+    MembershipRole,
+    PracticePage,
+)
 from .visibility import visible_to
 
 # LearningCenterPage sits under the tree root, CoPs under it (page-type rules).
 COMMUNITY_DEPTH = 3
 COMMUNITY_PATH_LENGTH = Page.steplen * COMMUNITY_DEPTH
 PAGE_SIZE = 10
+OTHER_PRACTICES = 5
+EXCERPT_WORDS = 30
+ROLE_ORDER = {MembershipRole.FACILITATOR: 0, MembershipRole.CORE: 1, MembershipRole.MEMBER: 2}
 
 
 def in_reader_language(queryset: QuerySet, locale: Locale) -> QuerySet:
@@ -32,9 +49,22 @@ def in_reader_language(queryset: QuerySet, locale: Locale) -> QuerySet:
     return queryset.filter(Q(locale=locale) | ~Q(translation_key__in=translated_here))
 
 
+def reader_locale(request) -> Locale:
+    """The locale of the reader's language, looked up once per request."""
+    if not hasattr(request, "_reader_locale"):
+        request._reader_locale = Locale.get_active()
+    return request._reader_locale
+
+
 def readable(queryset: QuerySet, request) -> QuerySet:
-    """Live pages the reader may view, in the reader's language."""
-    return in_reader_language(visible_to(queryset.live(), request.user), Locale.get_active())
+    """Live pages the reader may view, in the reader's language.
+
+    The locale comes along so that a listing can mark a page written in
+    another language without a query per page.
+    """
+    return in_reader_language(
+        visible_to(queryset.live(), request.user), reader_locale(request)
+    ).select_related("locale")
 
 
 def community_subtree(community: CommunityPage) -> Q:
@@ -47,19 +77,41 @@ class CommunityDirectory:
     """All CoPs by tree path, to name the CoP of any page without a query each."""
 
     def __init__(self):
-        self.by_path = {
-            c.path: c
-            for c in CommunityPage.objects.only("title", "path", "translation_key", "locale_id", "url_path")
+        communities = list(
+            CommunityPage.objects.select_related("locale").only(
+                "title", "path", "translation_key", "url_path", "locale", "locale__language_code"
+            )
+        )
+        self.by_path = {c.path: c for c in communities}
+        language = translation.get_language()
+        self.in_reader_language = {
+            c.translation_key: c for c in communities if c.locale.language_code == language
         }
 
     def community_of(self, page: Page) -> CommunityPage | None:
-        return self.by_path.get(page.path[:COMMUNITY_PATH_LENGTH])
+        """The page's CoP, in the reader's language when the CoP has been translated."""
+        community = self.by_path.get(page.path[:COMMUNITY_PATH_LENGTH])
+        if community is None:
+            return None
+        return self.in_reader_language.get(community.translation_key, community)
 
     def attach(self, pages):
         pages = list(pages)
         for page in pages:
             page.community = self.community_of(page)
         return pages
+
+
+def with_excerpts(practices) -> list[PracticePage]:
+    """Practices with a plain-text opening of their summary, for cards.
+
+    Rendering the rich text would expand its links with a query each, so
+    the card shows the words alone.
+    """
+    practices = list(practices)
+    for practice in practices:
+        practice.excerpt = Truncator(unescape(strip_tags(practice.summary))).words(EXCERPT_WORDS)
+    return practices
 
 
 def count_by_community(queryset: QuerySet, directory: CommunityDirectory) -> Counter:
@@ -101,12 +153,71 @@ def popular_tags(practices: QuerySet, meetings: QuerySet, limit: int = 20) -> li
     return [{"slug": slug, "name": names[slug], "total": total} for slug, total in counts.most_common(limit)]
 
 
+def page_query(request, parameter: str, number: int) -> str:
+    """The query string of another page of a list, keeping the reader's other parameters."""
+    query = request.GET.copy()
+    query[parameter] = number
+    return "?" + query.urlencode()
+
+
 def paginate(queryset, request, parameter: str) -> PaginatorPage:
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(parameter))
+    """One page of results, with the query strings of its neighbours.
+
+    The links keep the tag filter and the page of the other list shown on
+    the same screen.
+    """
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(parameter))
+    page.previous_query = (
+        page_query(request, parameter, page.previous_page_number()) if page.has_previous() else ""
+    )
+    page.next_query = page_query(request, parameter, page.next_page_number()) if page.has_next() else ""
+    return page
 
 
-def user_membership(community: CommunityPage, user) -> Membership | None:
-    return Membership.objects.filter(community__translation_key=community.translation_key, user=user).first()
+def ancestors_of(page: Page) -> list[Page]:
+    """The breadcrumb trail above a page, Pusat Belajar first, as specific pages."""
+    return list(page.get_ancestors().filter(depth__gt=1).specific())
+
+
+def language_links(page: Page, request, subpage: str = "") -> list[dict]:
+    """Where the language switcher leads: the page's translation, else that language's home."""
+    translations = {
+        translated.locale.language_code: translated
+        for translated in page.get_translations(inclusive=True).live().select_related("locale")
+    }
+    links = []
+    for code, name in settings.LANGUAGES:
+        translated = translations.get(code)
+        if translated is not None:
+            url = translated.get_url(request) + subpage
+        else:
+            with translation.override(code):
+                url = reverse("wagtail_serve", args=[""])
+        links.append({"code": code, "name": name, "url": url, "current": code == translation.get_language()})
+    return links
+
+
+def stage_steps(community: CommunityPage) -> list[dict]:
+    """The 5D stages, each marked done, current or still ahead for this CoP."""
+    values = list(FiveDStage.values)
+    current = values.index(community.stage) if community.stage in values else -1
+    return [
+        {"label": label, "state": "done" if index < current else "current" if index == current else "ahead"}
+        for index, label in enumerate(FiveDStage.labels)
+    ]
+
+
+def channels_of(community: CommunityPage) -> list[dict]:
+    kinds = dict(ChannelBlock().child_blocks["kind"].field.choices)
+    return [
+        {
+            "kind": channel.value["kind"],
+            "kind_label": kinds.get(channel.value["kind"], ""),
+            "label": channel.value["label"],
+            "url": channel.value["url"],
+        }
+        for channel in community.channels
+    ]
 
 
 def community_page_context(community: CommunityPage, request) -> dict:
@@ -117,19 +228,30 @@ def community_page_context(community: CommunityPage, request) -> dict:
     if active_tag is not None:
         practices = practices.filter(tags=active_tag)
         meetings = meetings.filter(tags=active_tag)
-    memberships = list(
+    memberships = sorted(
         Membership.objects.filter(community__translation_key=community.translation_key)
         .select_related("user")
-        .order_by("role", "user__first_name", "user__username")
+        .order_by("user__first_name", "user__last_name", "user__username"),
+        key=lambda membership: ROLE_ORDER.get(membership.role, len(ROLE_ORDER)),
     )
+    ancestors = ancestors_of(community)
+    practice_page = paginate(
+        practices.prefetch_related("tags").order_by("-documented_on", "-pk"), request, "halaman"
+    )
+    practice_page.object_list = with_excerpts(practice_page.object_list)
     return {
+        "breadcrumbs": ancestors,
+        "learning_center": ancestors[0],
+        "language_links": language_links(community, request),
+        "stages": stage_steps(community),
+        "channels": channels_of(community),
         "facilitators": [m for m in memberships if m.role == MembershipRole.FACILITATOR],
         "memberships": memberships,
         "my_membership": next((m for m in memberships if m.user_id == request.user.pk), None),
-        "practices": paginate(
-            practices.prefetch_related("tags").order_by("-documented_on", "-pk"), request, "halaman"
+        "practices": practice_page,
+        "meetings": paginate(
+            meetings.prefetch_related("tags").order_by("-meeting_date", "-pk"), request, "pertemuan"
         ),
-        "meetings": paginate(meetings.order_by("-meeting_date", "-pk"), request, "pertemuan"),
         "community_tags": popular_tags(
             readable(PracticePage.objects.filter(subtree), request),
             readable(MeetingPage.objects.filter(subtree), request),
@@ -141,27 +263,50 @@ def community_page_context(community: CommunityPage, request) -> dict:
     }
 
 
+def practice_sections(practice: PracticePage) -> list[dict]:
+    """The filled-in sections, in the documented reading order."""
+    return [
+        {
+            "name": name,
+            "label": PracticePage._meta.get_field(name).verbose_name,
+            "text": getattr(practice, name),
+        }
+        for name in PRACTICE_SECTIONS
+        if getattr(practice, name)
+    ]
+
+
 def practice_page_context(practice: PracticePage, request) -> dict:
-    community = practice.get_parent().specific
+    ancestors = ancestors_of(practice)
+    community = ancestors[-1]
     others = readable(PracticePage.objects.filter(community_subtree(community)), request).exclude(
         translation_key=practice.translation_key
     )
     return {
+        "breadcrumbs": ancestors,
+        "learning_center": ancestors[0],
         "community": community,
+        "language_links": language_links(practice, request),
+        "sections": practice_sections(practice),
+        "content_owner": practice.content_owner,
         "contributors": list(practice.contributors.all()),
         "practice_tags": list(practice.tags.all()),
-        "other_practices": list(others.order_by("-documented_on", "-pk")[:5]),
+        "other_practices": list(others.order_by("-documented_on", "-pk")[:OTHER_PRACTICES]),
     }
 
 
 def meeting_page_context(meeting: MeetingPage, request) -> dict:
+    ancestors = ancestors_of(meeting)
     linked = readable(
         PracticePage.objects.filter(pk__in=meeting.linked_practices.values("practice_id")), request
     )
     return {
-        "community": meeting.get_parent().specific,
-        "attendees": list(meeting.attendees.all()),
+        "breadcrumbs": ancestors,
+        "learning_center": ancestors[0],
+        "community": ancestors[-1],
+        "language_links": language_links(meeting, request),
+        "attendees": list(meeting.attendees.order_by("first_name", "last_name", "username")),
         "action_items": list(meeting.action_items.select_related("owner")),
         "meeting_tags": list(meeting.tags.all()),
-        "linked_practice_pages": list(linked),
+        "linked_practice_pages": list(linked.order_by("title")),
     }

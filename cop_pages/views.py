@@ -15,7 +15,10 @@ class MembershipForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = manageable_communities(self.for_user).order_by("title")
-        self.fields["user"].queryset = self.fields["user"].queryset.filter(is_active=True).order_by("username")
+        self.fields["user"].queryset = (
+            self.fields["user"].queryset.filter(is_active=True).order_by("username")
+        )
+
 
 class ScopedToManagedMemberships:
     """Facilitators reach only their own CoPs' memberships, even by URL."""
@@ -26,11 +29,14 @@ class ScopedToManagedMemberships:
     def get_queryset(self):
         return manageable_memberships(self.request.user)
 
+
 class MembershipIndexView(ScopedToManagedMemberships, generic.IndexView):
     pass
 
+
 class MembershipEditView(ScopedToManagedMemberships, generic.EditView):
     pass
+
 
 class MembershipDeleteView(ScopedToManagedMemberships, generic.DeleteView):
     pass

@@ -6,15 +6,17 @@ from taggit.models import Tag
 from cop_pages.listings import (
     CommunityDirectory,
     count_by_community,
+    language_links,
     member_counts,
     paginate,
     popular_tags,
     readable,
+    with_excerpts,
 )
 from cop_pages.models import CommunityPage, MeetingPage, PracticePage
 
 LATEST_PRACTICES = 6
-FEATURED_PRACTICES = 4
+FEATURED_PRACTICES = 3
 UPCOMING_MEETINGS = 5
 
 
@@ -24,15 +26,25 @@ def home_page_context(home, request) -> dict:
     practices = readable(PracticePage.objects.all(), request)
     meetings = readable(MeetingPage.objects.all(), request)
     practice_counts = count_by_community(practices, directory)
+    meeting_counts = count_by_community(meetings, directory)
     members = member_counts()
     for community in communities:
         community.practice_count = practice_counts[community.translation_key]
+        community.meeting_count = meeting_counts[community.translation_key]
         community.member_count = members.get(community.translation_key, 0)
     return {
+        "learning_center": home,
+        "language_links": language_links(home, request),
         "communities": communities,
-        "latest_practices": directory.attach(practices.order_by("-documented_on", "-pk")[:LATEST_PRACTICES]),
-        "featured_practices": directory.attach(
-            practices.filter(featured=True).order_by("-documented_on", "-pk")[:FEATURED_PRACTICES]
+        "practice_total": sum(practice_counts.values()),
+        "meeting_total": sum(meeting_counts.values()),
+        "latest_practices": with_excerpts(
+            directory.attach(practices.order_by("-documented_on", "-pk")[:LATEST_PRACTICES])
+        ),
+        "featured_practices": with_excerpts(
+            directory.attach(
+                practices.filter(featured=True).order_by("-documented_on", "-pk")[:FEATURED_PRACTICES]
+            )
         ),
         "upcoming_meetings": directory.attach(
             meetings.filter(meeting_date__gte=timezone.localdate()).order_by("meeting_date", "start_time")[
@@ -43,7 +55,7 @@ def home_page_context(home, request) -> dict:
     }
 
 
-def tag_page_context(tag: Tag, request) -> dict:
+def tag_page_context(home, tag: Tag, request) -> dict:
     directory = CommunityDirectory()
     practices = readable(PracticePage.objects.filter(tags=tag), request).order_by("-documented_on", "-pk")
     meetings = readable(MeetingPage.objects.filter(tags=tag), request).order_by("-meeting_date", "-pk")
@@ -51,8 +63,11 @@ def tag_page_context(tag: Tag, request) -> dict:
     meeting_page = paginate(meetings, request, "pertemuan")
     return {
         "tag": tag,
+        "breadcrumbs": [home],
+        "learning_center": home,
+        "language_links": language_links(home, request, home.reverse_subpage("tag", args=[tag.slug])),
         "practices": practice_page,
-        "tagged_practices": directory.attach(practice_page.object_list),
+        "tagged_practices": with_excerpts(directory.attach(practice_page.object_list)),
         "meetings": meeting_page,
         "tagged_meetings": directory.attach(meeting_page.object_list),
     }

@@ -35,5 +35,5 @@ class LearningCenterPage(RoutablePageMixin, Page):
         from .home import tag_page_context
 
         tag = get_object_or_404(Tag, slug=slug)
-        context = {"page": self, "self": self, "request": request, **tag_page_context(tag, request)}
+        context = {"page": self, "self": self, "request": request, **tag_page_context(self, tag, request)}
         return TemplateResponse(request, "learning_center/tag_page.html", context)
