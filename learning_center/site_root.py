@@ -33,7 +33,8 @@ def ensure_learning_center_root() -> LearningCenterPage:
     if root is None:
         remove_wagtail_welcome_page()
         root = LearningCenterPage(title=ROOT_TITLE, slug=ROOT_SLUG, locale=default_locale)
-        Page.get_first_root_node().add_child(instance=root)
+        tree_root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+        tree_root.add_child(instance=root)
         root.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
