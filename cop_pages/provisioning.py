@@ -39,7 +39,8 @@ def community_group_names(community: CommunityPage) -> tuple[str, str]:
 
 def named_group(group: Group | None, name: str) -> Group:
     if group is None:
-        return Group.objects.create(name=name)
+        # A page instance older than its provisioning still names no group.
+        return Group.objects.get_or_create(name=name)[0]
     if group.name != name:
         group.name = name
         group.save(update_fields=["name"])
