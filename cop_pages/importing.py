@@ -140,8 +140,10 @@ def import_page(item: ParsedFile, root: LearningCenterPage, users: UserDirectory
         parent = translation_in(root, item.language)
         existing = CommunityPage.objects.child_of(parent).filter(slug=community_slug).first()
         if existing is None and item.language != "id":
+            # Translated first (so it shares the CoP's translation key), then given the file's text.
             source = community_in_default_language(root, community_slug, item.content)
-            existing = translation_in(source, item.language)
+            save_community(item, values, parent, translation_in(source, item.language), community_slug)
+            return "created"
         return save_community(item, values, parent, existing, community_slug)
     community = community_in_default_language(root, community_slug, item.content)
     parent = translation_in(community, item.language)
