@@ -1,0 +1,135 @@
+"""The results as Markdown: printed by the bench and kept in docs/benchmarks.md."""
+
+import datetime
+import os
+import platform
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import django
+import wagtail
+
+from .database import database_description
+from .pages import RUNS, PageTiming
+
+DOCS_PAGE = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
+
+
+@dataclass
+class ImportResult:
+    files: Counter
+    failed: int
+    seconds: float
+    peak_rss_mib: float
+    baseline_rss_mib: float
+
+    @property
+    def rate(self) -> float:
+        return self.files.total() / self.seconds
+
+
+def pages_table(demo: dict[str, PageTiming], large: dict[str, PageTiming], practices: int) -> str:
+    rows = [
+        f"| Page | Demo size: median | SQL queries | {practices:,} practices in one CoP: median | SQL queries |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, small in demo.items():
+        big = large[name]
+        rows.append(
+            f"| {name} | {small.median_ms:.1f} ms | {small.queries} | {big.median_ms:.1f} ms | {big.queries} |"
+        )
+    return "\n".join(rows)
+
+
+def import_table(result: ImportResult) -> str:
+    kinds = ", ".join(f"{count:,} {kind}" for kind, count in result.files.items())
+    return "\n".join(
+        [
+            "| Import | Files | Failed | Time | Rate | Peak memory (RSS) |",
+            "|---|---:|---:|---:|---:|---:|",
+            f"| {kinds} | {result.files.total():,} | {result.failed} | {result.seconds:.1f} s "
+            f"| {result.rate:.1f} files/s | {result.peak_rss_mib:.0f} MiB "
+            f"({result.baseline_rss_mib:.0f} MiB before the import) |",
+        ]
+    )
+
+
+def growing_queries(demo: dict[str, PageTiming], large: dict[str, PageTiming]) -> list[str]:
+    """Pages whose query count grows with the data: each one is a bug."""
+    return [
+        f"{name}: {demo[name].queries} → {large[name].queries} queries"
+        for name in demo
+        if large[name].queries != demo[name].queries
+    ]
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        models = [
+            line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if "model name" in line
+        ]
+        cpu = models[0] if models else cpu
+    return (
+        f"{len(os.sched_getaffinity(0))} CPUs ({cpu}), Python {platform.python_version()}, "
+        f"Django {django.get_version()}, Wagtail {wagtail.__version__}, {database_description()}"
+    )
+
+
+def results_text(tables: str, growing: list[str]) -> str:
+    if not growing:
+        return tables + "\n\nEvery page renders in the same number of queries at both sizes."
+    return (
+        tables
+        + "\n\nQuery counts that grow with the data (bugs):\n\n"
+        + "\n".join(f"- {line}" for line in growing)
+    )
+
+
+def write_docs_page(results: str, *, demo_source: str, large_practices: int, runtime_s: float) -> None:
+    DOCS_PAGE.write_text(
+        f"""# Benchmarks
+
+Written by `make bench` on {datetime.date.today():%Y-%m-%d}, on {machine()}.
+The whole run took {runtime_s / 60:.1f} minutes. Run it again to refresh this page.
+
+{results}
+
+## How it measures
+
+- **Reading pages** are requested through Django's test `Client` as a logged-in
+  staff member who belongs to no CoP. The client calls Django's request handler
+  in the bench's own process, so the server time is the whole request/response
+  cycle inside Django (middleware, session and user lookup, the view, template
+  rendering), without a network or a WSGI server. Settings are the test
+  settings: `DEBUG = False`, cached templates, local-memory cache.
+- Each page is requested once to warm up (Wagtail's cached site root paths,
+  the template cache), once more under `CaptureQueriesContext` to count its SQL
+  queries, then {RUNS} times; the table shows the median of those {RUNS}.
+- **Demo size**: {demo_source}. The measured pages are the busiest public CoP
+  that has meetings, its newest practice and its latest meeting.
+- **{large_practices:,} practices in one CoP**: that same CoP is then grown to
+  {large_practices:,} practices with Wagtail's `add_child` (full sections, tags,
+  contributors, a link), and the same four pages are measured again. The
+  practice and meeting pages list other practices of the CoP, so they see the
+  growth too.
+- **Import**: the files are written in the format of
+  [content-format.md](content-format.md) into a temporary folder, then
+  `import_content(..., create_missing_users=True)` runs in a child process on
+  a fresh, freshly migrated database. The time covers `import_content` alone.
+  Peak memory is the child's `ru_maxrss`: Django and the apps are already
+  loaded before the import starts, so the value before the import is shown
+  beside it.
+- **Database**: a SQLite file in a temporary folder, deleted afterwards. With
+  `BENCH_DATABASE_URL=postgres://user:password@host:5432/name make bench` it
+  runs on that PostgreSQL server instead: like the test suite, it creates
+  `test_name` and `test_name_import`, drops them at the end and leaves the
+  database `name` itself untouched (the user needs the CREATEDB right).
+- Query counts are deterministic and are also asserted by
+  `tests/cop_pages/test_query_counts.py`; times vary with the machine and are
+  only measured here, never asserted.
+""",
+        encoding="utf-8",
+    )

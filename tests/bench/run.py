@@ -1,0 +1,67 @@
+"""The bench's steps, once Django is set up: data, page timings, import, table."""
+
+import json
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from django.test import Client
+
+from tests.factories import UserFactory
+
+from . import content, report, writing
+from .import_files import write_import_folder
+from .pages import time_pages
+
+LARGE_COMMUNITY_PRACTICES = 5_000
+IMPORT_FILES = 2_000
+REPOSITORY = Path(__file__).resolve().parents[2]
+STARTED = time.perf_counter()
+
+
+def step(message: str) -> None:
+    print(f"[{time.perf_counter() - STARTED:4.0f} s] {message}", flush=True)
+
+
+def time_import(workdir: Path, database: str) -> report.ImportResult:
+    folder = workdir / "content"
+    files = write_import_folder(folder, IMPORT_FILES, writing.repeatable_random(2))
+    step(f"Importing {files.total():,} files in a child process")
+    result_file = workdir / "import.json"
+    subprocess.run(
+        [sys.executable, "-m", "tests.bench.import_run", str(folder), database, str(result_file)],
+        check=True,
+        cwd=REPOSITORY,
+    )
+    return report.ImportResult(files=Counter(files), **json.loads(result_file.read_text(encoding="utf-8")))
+
+
+def run_bench(workdir: Path, import_database: str) -> None:
+    rng = writing.repeatable_random(1)
+    step("Building demo-size content")
+    content.build_demo_content(rng)
+    measured = content.pages_to_measure()
+    client = Client()
+    client.force_login(UserFactory(username="pembaca-bench"))
+    step(f"Timing pages at demo size ({measured.community.title})")
+    demo = time_pages(client, measured.urls)
+    step(f"Growing {measured.community.title} to {LARGE_COMMUNITY_PRACTICES:,} practices")
+    content.grow_practices(measured.community, LARGE_COMMUNITY_PRACTICES, rng)
+    step(f"Timing pages with {LARGE_COMMUNITY_PRACTICES:,} practices in one CoP")
+    large = time_pages(client, measured.urls)
+    imported = time_import(workdir, import_database)
+    tables = (
+        report.pages_table(demo, large, LARGE_COMMUNITY_PRACTICES) + "\n\n" + report.import_table(imported)
+    )
+    results = report.results_text(tables, report.growing_queries(demo, large))
+    runtime = time.perf_counter() - STARTED
+    print("\n" + results + "\n")
+    report.write_docs_page(
+        results,
+        demo_source="six CoPs (one private), 45 practices, 15 meetings, 30 members, built with the factories",
+        large_practices=LARGE_COMMUNITY_PRACTICES,
+        runtime_s=runtime,
+    )
+    step(f"Done in {runtime / 60:.1f} minutes; the table is in {report.DOCS_PAGE.relative_to(REPOSITORY)}")
