@@ -27,7 +27,7 @@ class MeetingPageTag(TaggedItemBase):
 class MeetingPage(Page):
     """The notes of one meeting of a CoP."""
 
-    meeting_date = models.DateField(_("date"), default=timezone.localdate)
+    meeting_date = models.DateField(_("date"), default=timezone.localdate, db_index=True)
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     format = models.CharField(
         _("format"), max_length=20, choices=MeetingFormat.choices, default=MeetingFormat.IN_PERSON

@@ -26,7 +26,7 @@ class PracticePageTag(TaggedItemBase):
 class PracticePage(Page):
     """A documented good practice, structured so each part can be reused."""
 
-    documented_on = models.DateField(_("documented on"), default=timezone.localdate)
+    documented_on = models.DateField(_("documented on"), default=timezone.localdate, db_index=True)
     summary = RichTextField(_("summary"), features=SECTION_FEATURES)
     context = RichTextField(
         _("context / problem"),
