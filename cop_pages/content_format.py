@@ -167,6 +167,14 @@ def sections_by_field(content: ContentFile, page_type: str) -> dict[str, str]:
     return by_field
 
 
+def text_only_markdown() -> markdown.Markdown:
+    """Markdown that shows raw HTML in a file as the text it is, never as markup."""
+    converter = markdown.Markdown(extensions=["sane_lists"])
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    return converter
+
+
 def markdown_to_rich_text(text: str) -> str:
     """Markdown to the HTML Wagtail's editor would store for the same content.
 
@@ -178,7 +186,7 @@ def markdown_to_rich_text(text: str) -> str:
     if not text.strip():
         return ""
     converter = ContentstateConverter(features=SECTION_FEATURES)
-    html = NEWLINES_AROUND_BLOCK_TAGS.sub(r"\1", markdown.markdown(text, extensions=["sane_lists"]))
+    html = NEWLINES_AROUND_BLOCK_TAGS.sub(r"\1", text_only_markdown().convert(text))
     html = PARAGRAPH_IN_LIST_ITEM.sub(r"<li>\1</li>", html)
     html = converter.to_database_format(converter.from_database_format(html))
     return DATA_BLOCK_KEY.sub("", html)

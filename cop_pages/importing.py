@@ -120,6 +120,7 @@ def import_one(
     item: ParsedFile, root: LearningCenterPage, users: UserDirectory, report: ImportReport
 ) -> None:
     path = item.content.path
+    users_before = len(users.created)
     try:
         with transaction.atomic():
             outcome = import_page(item, root, users)
@@ -130,6 +131,9 @@ def import_one(
         report.errors.append(f"{path}:1: {messages}")
     else:
         getattr(report, outcome)[item.page_type] += 1
+        return
+    # The file's transaction took the accounts it created with it.
+    del users.created[users_before:]
 
 
 def import_page(item: ParsedFile, root: LearningCenterPage, users: UserDirectory) -> str:
