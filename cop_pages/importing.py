@@ -291,12 +291,16 @@ def set_values(page, values: PageValues) -> None:
     for name, users in values.user_sets.items():
         getattr(page, name).set(sorted(users, key=lambda user: user.pk))
     if values.page_type == "meeting":
+        # Orderables keep the file's order only when told their position.
         page.action_items = [
-            MeetingActionItem(description=description, owner=owner, due_date=due, done=done)
-            for description, owner, due, done in values.action_items
+            MeetingActionItem(
+                description=description, owner=owner, due_date=due, done=done, sort_order=position
+            )
+            for position, (description, owner, due, done) in enumerate(values.action_items)
         ]
         page.linked_practices = [
-            MeetingLinkedPractice(practice=practice) for practice in values.linked_practices
+            MeetingLinkedPractice(practice=practice, sort_order=position)
+            for position, practice in enumerate(values.linked_practices)
         ]
 
 
