@@ -41,7 +41,8 @@ ALLOWED_KEYS = {
     | {"division", "domain", "cadence", "stage", "private", "comments_need_approval", "channels"}
     | {"facilitators", "core_members", "members"},
     "practice": COMMON_KEYS
-    | {"author", "contributors", "owner", "date", "review_by", "status", "featured", "tags", "resources"},
+    | {"author", "contributors", "owner", "date", "review_by", "status", "featured", "disseminate"}
+    | {"tags", "resources"},
     "meeting": COMMON_KEYS
     | {"date", "time", "format", "location", "author", "attendees", "status", "tags", "practices"}
     | {"action_items"},
@@ -296,8 +297,8 @@ def practice_values(content: ContentFile, language: str, users: UserDirectory) -
         {
             "title": required_text(content, "title", 255),
             "documented_on": as_date(content.front_matter.get("date"), "date", content),
-            "review_by": optional_date(content, "review_by"),
             "featured": flag(content, "featured"),
+            "disseminate": flag(content, "disseminate"),
             "content_owner": accounts[owner_name] if owner_name else author,
             **sections,
         },
@@ -305,6 +306,9 @@ def practice_values(content: ContentFile, language: str, users: UserDirectory) -
         stream={"resources": resources(content)},
         owner=author,
     )
+    if "review_by" in content.front_matter:
+        # Without one, the page keeps its own (a year after publishing, by default).
+        values.fields["review_by"] = optional_date(content, "review_by")
     contributors = {accounts[name] for name in string_list(content, "contributors")}
     values.user_sets["contributors"] = contributors | ({author} if author else set())
     return values
@@ -398,7 +402,7 @@ def field_names(page_type: str, language: str) -> list[str]:
     names = {
         "community": ["title", "division", "domain"]
         + (["meeting_cadence", "stage", "private", "comments_need_approval"] if language == "id" else []),
-        "practice": ["title", "documented_on", "review_by", "featured", "content_owner"],
+        "practice": ["title", "documented_on", "review_by", "featured", "disseminate", "content_owner"],
         "meeting": ["title", "meeting_date", "start_time", "format", "location"],
     }[page_type]
     return names + list(HEADINGS[page_type])

@@ -101,6 +101,7 @@ def front_matter(values: PageValues) -> dict:
     if values.page_type == "practice":
         data.update(
             featured=fields["featured"],
+            disseminate=fields["disseminate"],
             tags=values.tags,
             resources=[without_empty(block) for _kind, block in values.stream["resources"]],
         )

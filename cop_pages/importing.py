@@ -264,7 +264,7 @@ def values_match(page, values: PageValues, memberships=None) -> bool:
         }
     return (
         current.status == values.status
-        and current.fields == values.fields
+        and {name: current.fields[name] for name in values.fields} == values.fields
         and current.tags == values.tags
         and current.owner == values.owner
         and current.user_sets == values.user_sets

@@ -7,7 +7,7 @@ from wagtail.signals import page_published
 from .models import CommunityPage, Membership
 from .provisioning import (
     provision_community,
-    remove_community_groups,
+    remove_community_provisioning,
     remove_membership_groups,
     sync_membership_groups,
 )
@@ -19,8 +19,8 @@ def provision_published_community(sender, instance: CommunityPage, **kwargs) -> 
 
 
 @receiver(post_delete, sender=CommunityPage)
-def remove_deleted_community_groups(sender, instance: CommunityPage, **kwargs) -> None:
-    remove_community_groups(instance)
+def remove_deleted_community_provisioning(sender, instance: CommunityPage, **kwargs) -> None:
+    remove_community_provisioning(instance)
 
 
 @receiver(post_save, sender=Membership)

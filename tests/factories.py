@@ -42,6 +42,7 @@ class CommunityPageFactory(wagtail_factories.PageFactory):
     def provisioned(community, create, extracted, **kwargs):
         if create:
             provision_community(community)
+            community.refresh_from_db()
 
 
 class PracticePageFactory(wagtail_factories.PageFactory):

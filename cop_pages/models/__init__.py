@@ -2,11 +2,13 @@ from .community import CADENCE_DAYS, CommunityPage, FiveDStage, MeetingCadence
 from .meeting import MeetingActionItem, MeetingFormat, MeetingLinkedPractice, MeetingPage, MeetingPageTag
 from .membership import Membership, MembershipRole
 from .practice import PRACTICE_SECTIONS, PracticePage, PracticePageTag
+from .review import LearningCenterApprovalTask, ReviewReminder
 
 __all__ = [
     "CADENCE_DAYS",
     "PRACTICE_SECTIONS",
     "CommunityPage",
+    "LearningCenterApprovalTask",
     "FiveDStage",
     "MeetingActionItem",
     "MeetingCadence",
@@ -18,4 +20,5 @@ __all__ = [
     "MembershipRole",
     "PracticePage",
     "PracticePageTag",
+    "ReviewReminder",
 ]

@@ -70,6 +70,14 @@ class CommunityPage(RoutablePageMixin, Page):
     facilitators_group = models.ForeignKey(
         Group, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
+    review_workflow = models.ForeignKey(
+        "wagtailcore.Workflow",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     parent_page_types = ["learning_center.LearningCenterPage"]
     subpage_types = ["cop_pages.PracticePage", "cop_pages.MeetingPage"]
@@ -93,6 +101,14 @@ class CommunityPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("community of practice")
         verbose_name_plural = _("community of practice")
+
+    def with_content_json(self, content):
+        """A revision brings content; the provisioned groups and workflow stay the page's own."""
+        page = super().with_content_json(content)
+        page.members_group_id = self.members_group_id
+        page.facilitators_group_id = self.facilitators_group_id
+        page.review_workflow_id = self.review_workflow_id
+        return page
 
     def membership_page(self) -> "CommunityPage":
         """The page memberships are recorded against: the default-locale one."""

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -15,6 +17,7 @@ from .community import SECTION_FEATURES
 # The documented sections of a practice, in reading order. Import, export,
 # templates and search all walk this list.
 PRACTICE_SECTIONS = ("summary", "context", "practice", "results", "lessons")
+REVIEW_PERIOD = datetime.timedelta(days=365)
 
 
 class PracticePageTag(TaggedItemBase):
@@ -71,6 +74,11 @@ class PracticePage(Page):
     )
     review_by = models.DateField(_("review by"), null=True, blank=True)
     featured = models.BooleanField(_("featured practice"), default=False)
+    disseminate = models.BooleanField(
+        _("share with every division"),
+        default=False,
+        help_text=_("Recommended to all divisions: the learning-center team approves it too."),
+    )
 
     parent_page_types = ["cop_pages.CommunityPage"]
     subpage_types: list[str] = []
@@ -92,11 +100,19 @@ class PracticePage(Page):
             heading=_("Content governance"),
         ),
         FieldPanel("featured"),
+        FieldPanel("disseminate"),
     ]
 
     class Meta:
         verbose_name = _("good practice")
         verbose_name_plural = _("good practice")
+
+    def save(self, *args, **kwargs):
+        if self.live and self.review_by is None:
+            # Content governance: a published practice is reviewed within a year.
+            published_on = timezone.localdate(self.first_published_at) if self.first_published_at else None
+            self.review_by = (published_on or timezone.localdate()) + REVIEW_PERIOD
+        super().save(*args, **kwargs)
 
     def review_overdue(self) -> bool:
         return self.review_by is not None and self.review_by < timezone.localdate()
