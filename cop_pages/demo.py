@@ -1,8 +1,9 @@
 """The demo: staff accounts from ``demo_content/_people.yaml`` and the demo CoPs.
 
 ``seed_demo`` is what ``make run`` calls on every start: it creates what is
-missing, leaves what is there, and imports ``demo_content`` through the
-same ``import_content`` any organisation uses for its own documentation.
+missing, leaves what is there, imports ``demo_content`` through the same
+``import_content`` any organisation uses for its own documentation, and
+submits the demo's draft practices for review so moderators have work.
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from .importing import ImportReport, import_content
+from .models import PracticePage
 from .provisioning import ensure_learning_center_team
 
 DEMO_CONTENT = Path(__file__).resolve().parent / "demo_content"
@@ -36,7 +38,17 @@ def seed_demo(*, progress: bool = False) -> tuple[list[DemoLogin], ImportReport]
     report = import_content(DEMO_CONTENT, progress=progress)
     if report.errors:
         raise DemoContentError("\n".join(report.errors))
+    submit_drafts_for_review()
     return logins, report
+
+
+def submit_drafts_for_review() -> None:
+    """Give the moderators something to review: each draft practice, once, by its author."""
+    drafts = PracticePage.objects.filter(live=False, owner__isnull=False).select_related("owner")
+    for practice in drafts:
+        workflow = practice.get_workflow()
+        if workflow is not None and not practice.workflow_states.exists():
+            workflow.start(practice, practice.owner)
 
 
 @transaction.atomic

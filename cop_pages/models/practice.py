@@ -30,7 +30,11 @@ class PracticePage(Page):
     """A documented good practice, structured so each part can be reused."""
 
     documented_on = models.DateField(_("documented on"), default=timezone.localdate, db_index=True)
-    summary = RichTextField(_("summary"), features=SECTION_FEATURES)
+    summary = RichTextField(
+        _("summary"),
+        features=SECTION_FEATURES,
+        help_text=_("In one or two sentences: what was done and what it achieved."),
+    )
     context = RichTextField(
         _("context / problem"),
         blank=True,
