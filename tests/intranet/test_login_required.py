@@ -122,3 +122,13 @@ def test_login_page_is_indonesian_by_default(client):
 @pytest.mark.django_db
 def test_admin_sends_anonymous_visitors_to_the_one_login_page(client):
     assert_sent_to_login(client, "/admin/")
+
+
+@pytest.mark.django_db
+def test_the_login_page_tells_a_refused_user_who_they_are(staff_client, staff):
+    staff.first_name, staff.last_name = "Yusuf", "Hidayat"
+    staff.save()
+    response = staff_client.get(LOGIN_PATH + "?next=/admin/")
+    assert response.status_code == 200
+    assert "Yusuf Hidayat" in response.content.decode()
+    assert staff_client.get(LOGIN_PATH)["Location"] == "/"
