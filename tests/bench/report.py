@@ -6,12 +6,16 @@ import platform
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import django
 import wagtail
 
 from .database import database_description
 from .pages import RUNS, PageTiming
+
+if TYPE_CHECKING:  # Importing the models needs Django set up.
+    from .admin_pages import AdminContent, AdminTiming
 
 DOCS_PAGE = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
 
@@ -38,6 +42,25 @@ def pages_table(demo: dict[str, PageTiming], large: dict[str, PageTiming], pract
         big = large[name]
         rows.append(
             f"| {name} | {small.median_ms:.1f} ms | {small.queries} | {big.median_ms:.1f} ms | {big.queries} |"
+        )
+    return "\n".join(rows)
+
+
+def admin_table(timings: list["AdminTiming"], content: "AdminContent") -> str:
+    rows = [
+        f"| Admin page, {content.communities} CoPs, {content.pending:,} submissions awaiting review, "
+        f"{content.overdue:,} practices due for review | User | Median | SQL queries |",
+        "|---|---|---:|---:|",
+    ]
+    for timing in timings:
+        page = timing.page
+        if timing.redirected_to:
+            page += (
+                f" → Wagtail redirects ({timing.redirect_queries} queries) to `{timing.redirected_to}`,"
+                " the root of what this user may explore, measured here"
+            )
+        rows.append(
+            f"| {page} | {timing.user} | {timing.timing.median_ms:.1f} ms | {timing.timing.queries} |"
         )
     return "\n".join(rows)
 
@@ -88,7 +111,14 @@ def results_text(tables: str, growing: list[str]) -> str:
     )
 
 
-def write_docs_page(results: str, *, demo_source: str, large_practices: int, runtime_s: float) -> None:
+def write_docs_page(
+    results: str,
+    *,
+    demo_source: str,
+    large_practices: int,
+    runtime_s: float,
+    admin_source: str = "not measured in this run.",
+) -> None:
     DOCS_PAGE.write_text(
         f"""# Benchmarks
 
@@ -115,6 +145,8 @@ The whole run took {runtime_s / 60:.1f} minutes. Run it again to refresh this pa
   contributors, a link), and the same four pages are measured again. The
   practice and meeting pages list other practices of the CoP, so they see the
   growth too.
+- **Admin pages** are requested the same way, each role with a client of its
+  own: {admin_source}
 - **Import**: the files are written in the format of
   [content-format.md](content-format.md) into a temporary folder, then
   `import_content(..., create_missing_users=True)` runs in a child process on
@@ -128,7 +160,8 @@ The whole run took {runtime_s / 60:.1f} minutes. Run it again to refresh this pa
   `test_name` and `test_name_import`, drops them at the end and leaves the
   database `name` itself untouched (the user needs the CREATEDB right).
 - Query counts are deterministic and are also asserted by
-  `tests/cop_pages/test_query_counts.py`; times vary with the machine and are
+  `tests/cop_pages/test_query_counts.py` (reading pages) and
+  `tests/cop_pages/test_dashboard.py` (the dashboard); times vary with the machine and are
   only measured here, never asserted.
 """,
         encoding="utf-8",

@@ -11,7 +11,7 @@ from django.test import Client
 
 from tests.factories import UserFactory
 
-from . import content, report, writing
+from . import admin_pages, content, report, writing
 from .import_files import write_import_folder
 from .pages import time_pages
 
@@ -51,9 +51,19 @@ def run_bench(workdir: Path, import_database: str) -> None:
     content.grow_practices(measured.community, LARGE_COMMUNITY_PRACTICES, rng)
     step(f"Timing pages with {LARGE_COMMUNITY_PRACTICES:,} practices in one CoP")
     large = time_pages(client, measured.urls)
+    step(
+        f"Topping up to {admin_pages.COMMUNITIES} CoPs with {admin_pages.PENDING} submissions awaiting review"
+    )
+    admin = admin_pages.build_admin_content(rng)
+    step(f"Timing the admin dashboard and page explorer at {admin.communities} CoPs")
+    admin_timings = admin_pages.time_admin_pages(admin)
     imported = time_import(workdir, import_database)
     tables = (
-        report.pages_table(demo, large, LARGE_COMMUNITY_PRACTICES) + "\n\n" + report.import_table(imported)
+        report.pages_table(demo, large, LARGE_COMMUNITY_PRACTICES)
+        + "\n\n"
+        + report.admin_table(admin_timings, admin)
+        + "\n\n"
+        + report.import_table(imported)
     )
     results = report.results_text(tables, report.growing_queries(demo, large))
     runtime = time.perf_counter() - STARTED
@@ -63,5 +73,6 @@ def run_bench(workdir: Path, import_database: str) -> None:
         demo_source="six CoPs (one private), 45 practices, 15 meetings, 30 members, built with the factories",
         large_practices=LARGE_COMMUNITY_PRACTICES,
         runtime_s=runtime,
+        admin_source=admin_pages.DOCS_DESCRIPTION,
     )
     step(f"Done in {runtime / 60:.1f} minutes; the table is in {report.DOCS_PAGE.relative_to(REPOSITORY)}")
