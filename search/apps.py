@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchConfig(AppConfig):
     name = "search"
     label = "knowledge_search"
-    verbose_name = "Knowledge search"
+    verbose_name = _("Knowledge search")
