@@ -112,6 +112,9 @@ class PracticePage(Page):
         verbose_name_plural = _("good practice")
 
     def save(self, *args, **kwargs):
+        if self.content_owner_id is None:
+            # The author keeps the practice up to date unless someone else is named.
+            self.content_owner_id = self.owner_id
         if self.live and self.review_by is None:
             # Content governance: a published practice is reviewed within a year.
             published_on = timezone.localdate(self.first_published_at) if self.first_published_at else None

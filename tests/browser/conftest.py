@@ -109,3 +109,26 @@ def logged_in_page(reader, page: Page) -> Page:
 @pytest.fixture
 def learning_content(site_url: str) -> LearningContent:
     return build_learning_content()
+
+
+def another_persons_context(browser: Browser, site_url: str) -> BrowserContext:
+    """A browser window with cookies of its own and the same settings as ``context``."""
+    context = browser.new_context(base_url=site_url, viewport=DESKTOP, locale="id-ID")
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture
+def second_page(browser: Browser, site_url: str) -> Iterator[Page]:
+    """A second person, logged in separately from whoever uses ``page``."""
+    context = another_persons_context(browser, site_url)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def third_page(browser: Browser, site_url: str) -> Iterator[Page]:
+    """A third person, beside ``page`` and ``second_page``."""
+    context = another_persons_context(browser, site_url)
+    yield context.new_page()
+    context.close()
