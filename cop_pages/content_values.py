@@ -35,7 +35,7 @@ from .models import (
 LANGUAGES = ("id", "en")
 STATUSES = ("published", "draft")
 CHANNEL_KINDS = ("chat", "video", "room", "other")
-COMMON_KEYS = {"type", "title", "language"}
+COMMON_KEYS = {"type", "title", "language", "comments"}
 ALLOWED_KEYS = {
     "community": COMMON_KEYS
     | {"division", "domain", "cadence", "stage", "private", "comments_need_approval", "channels"}
@@ -162,8 +162,8 @@ def choice(content: ContentFile, key: str, allowed, default: str) -> str:
     return value
 
 
-def flag(content: ContentFile, key: str) -> bool:
-    value = content.front_matter.get(key, False)
+def flag(content: ContentFile, key: str, default: bool = False) -> bool:
+    value = content.front_matter.get(key, default)
     if not isinstance(value, bool):
         raise ContentError(f"'{key}' must be true or false, not {value!r}", content.line_of(key))
     return value
@@ -255,7 +255,9 @@ def read_values(content: ContentFile, page_type: str, language: str, users: User
     reader = {"community": community_values, "practice": practice_values, "meeting": meeting_values}[
         page_type
     ]
-    return reader(content, language, users)
+    values = reader(content, language, users)
+    values.fields["comments_enabled"] = flag(content, "comments", default=True)
+    return values
 
 
 def community_values(content: ContentFile, language: str, users: UserDirectory) -> PageValues:
@@ -405,4 +407,4 @@ def field_names(page_type: str, language: str) -> list[str]:
         "practice": ["title", "documented_on", "review_by", "featured", "disseminate", "content_owner"],
         "meeting": ["title", "meeting_date", "start_time", "format", "location"],
     }[page_type]
-    return names + list(HEADINGS[page_type])
+    return names + list(HEADINGS[page_type]) + ["comments_enabled"]

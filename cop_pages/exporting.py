@@ -69,6 +69,14 @@ def write_page(path: Path, page) -> None:
 
 def front_matter(values: PageValues) -> dict:
     """The front matter keys in the order docs/content-format.md lists them."""
+    data = present_keys(values)
+    if not values.fields["comments_enabled"]:
+        data["comments"] = False
+    return data
+
+
+def present_keys(values: PageValues) -> dict:
+    """The keys whose value differs from the import's default."""
     fields = values.fields
     data = {"type": values.page_type}
     if values.page_type == "community":

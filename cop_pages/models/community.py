@@ -11,6 +11,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Page
 
 from ..blocks import ChannelBlock
+from .comments_setting import CommentsSettingMixin
 
 SECTION_FEATURES = ["h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -40,7 +41,7 @@ class FiveDStage(models.TextChoices):
     DISSEMINATE = "disseminate", _("Disseminate")
 
 
-class CommunityPage(RoutablePageMixin, Page):
+class CommunityPage(CommentsSettingMixin, RoutablePageMixin, Page):
     """One Community of Practice: its domain, community and practice."""
 
     division = models.CharField(_("division"), max_length=150)
@@ -96,6 +97,7 @@ class CommunityPage(RoutablePageMixin, Page):
     settings_panels = Page.settings_panels + [
         FieldPanel("private"),
         FieldPanel("comments_need_approval"),
+        FieldPanel("comments_enabled"),
     ]
 
     class Meta:

@@ -9,6 +9,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageC
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
+from .comments_setting import CommentsSettingMixin
 from .community import SECTION_FEATURES
 
 
@@ -24,7 +25,7 @@ class MeetingPageTag(TaggedItemBase):
     )
 
 
-class MeetingPage(Page):
+class MeetingPage(CommentsSettingMixin, Page):
     """The notes of one meeting of a CoP."""
 
     meeting_date = models.DateField(_("date"), default=timezone.localdate, db_index=True)
@@ -72,6 +73,7 @@ class MeetingPage(Page):
         InlinePanel("linked_practices", label=_("Related practices")),
         FieldPanel("tags"),
     ]
+    settings_panels = Page.settings_panels + [FieldPanel("comments_enabled")]
 
     class Meta:
         verbose_name = _("meeting notes")

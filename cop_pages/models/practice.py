@@ -12,6 +12,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from ..blocks import ResourceStreamBlock
+from .comments_setting import CommentsSettingMixin
 from .community import SECTION_FEATURES
 
 # The documented sections of a practice, in reading order. Import, export,
@@ -26,7 +27,7 @@ class PracticePageTag(TaggedItemBase):
     )
 
 
-class PracticePage(Page):
+class PracticePage(CommentsSettingMixin, Page):
     """A documented good practice, structured so each part can be reused."""
 
     documented_on = models.DateField(_("documented on"), default=timezone.localdate, db_index=True)
@@ -105,6 +106,7 @@ class PracticePage(Page):
         ),
         FieldPanel("featured"),
         FieldPanel("disseminate"),
+        FieldPanel("comments_enabled"),
     ]
 
     class Meta:

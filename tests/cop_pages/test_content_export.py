@@ -11,7 +11,7 @@ from wagtail.models import Revision
 from cop_pages.demo import DEMO_CONTENT, create_people
 from cop_pages.exporting import export_content
 from cop_pages.importing import import_content
-from cop_pages.models import MembershipRole
+from cop_pages.models import CommunityPage, MembershipRole, PracticePage
 from tests.factories import (
     CommunityPageFactory,
     MeetingPageFactory,
@@ -20,7 +20,14 @@ from tests.factories import (
     UserFactory,
 )
 
-from .content_files import USERNAMES, read_front_matter, tree, write_full_content, write_practice
+from .content_files import (
+    USERNAMES,
+    read_front_matter,
+    tree,
+    write_community,
+    write_full_content,
+    write_practice,
+)
 
 pytestmark = pytest.mark.django_db
 FULL_CONTENT_PAGES = Counter(community=3, practice=5, meeting=1)
@@ -184,4 +191,19 @@ def test_the_demo_content_imports_without_errors_and_round_trips(home, tmp_path)
     assert again.errors == []
     assert (again.created, again.updated) == (Counter(), Counter())
     export_content(tmp_path / "export")
+    assert_round_trip(tmp_path / "export", tmp_path)
+
+
+def test_a_page_without_comments_says_so_and_round_trips(home, tmp_path):
+    folder = tmp_path / "source" / "layanan-sirkulasi"
+    write_community(folder)
+    write_practice(folder, "tanpa-diskusi", comments=False)
+    assert import_content(tmp_path / "source").errors == []
+    assert not PracticePage.objects.get(slug="tanpa-diskusi").comments_enabled
+    assert CommunityPage.objects.get(slug="layanan-sirkulasi").comments_enabled
+    export_content(tmp_path / "export")
+    assert (
+        read_front_matter(tmp_path / "export" / "layanan-sirkulasi" / "tanpa-diskusi.md")["comments"] is False
+    )
+    assert "comments" not in read_front_matter(tmp_path / "export" / "layanan-sirkulasi" / "_community.md")
     assert_round_trip(tmp_path / "export", tmp_path)
