@@ -14,8 +14,8 @@ from operator import or_
 from django.conf import settings
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
@@ -24,8 +24,11 @@ from taggit.models import Tag
 from wagtail.models import Locale, Page
 
 from .blocks import ChannelBlock
+from .discussion import build_discussion
 from .models import (
     PRACTICE_SECTIONS,
+    Comment,
+    CommentState,
     CommunityPage,
     FiveDStage,
     MeetingPage,
@@ -33,7 +36,7 @@ from .models import (
     MembershipRole,
     PracticePage,
 )
-from .visibility import visible_to
+from .visibility import hidden_subtree_paths, visible_to
 
 # LearningCenterPage sits under the tree root, CoPs under it (page-type rules).
 COMMUNITY_DEPTH = 3
@@ -42,6 +45,7 @@ PAGE_SIZE = 10
 OTHER_PRACTICES = 5
 EXCERPT_WORDS = 30
 ROLE_ORDER = {MembershipRole.FACILITATOR: 0, MembershipRole.CORE: 1, MembershipRole.MEMBER: 2}
+LATEST_DISCUSSIONS = 5
 
 
 def in_reader_language(queryset: QuerySet, locale: Locale) -> QuerySet:
@@ -128,6 +132,35 @@ def count_by_community(queryset: QuerySet, directory: CommunityDirectory) -> Cou
         if community is not None:
             counts[community.translation_key] += row["total"]
     return counts
+
+
+def readable_comments(request) -> QuerySet:
+    """Comments anyone may read, on live pages the reader may view: what counts and lists show.
+
+    Deleted, waiting and hidden comments are left out, and so is every
+    comment of a page the reader cannot view (a private CoP's), so that no
+    count or list tells an outsider about it.
+    """
+    comments = Comment.objects.filter(state=CommentState.VISIBLE, deleted_at=None, page__live=True)
+    paths = hidden_subtree_paths(request.user)
+    if paths:
+        comments = comments.exclude(reduce(or_, (Q(page__path__startswith=path) for path in paths)))
+    return comments
+
+
+def latest_discussions(comments: QuerySet, limit: int = LATEST_DISCUSSIONS) -> list[Comment]:
+    """The newest comments, each with its page and how many comments that page has, in one query."""
+    page_total = (
+        Comment.objects.filter(page=OuterRef("page"), state=CommentState.VISIBLE, deleted_at=None)
+        .values("page")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return list(
+        comments.select_related("author", "page", "page__locale", "community")
+        .annotate(page_comment_count=Coalesce(Subquery(page_total), 0))
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 def member_counts() -> dict:
@@ -239,10 +272,16 @@ def community_page_context(community: CommunityPage, request) -> dict:
         practices.prefetch_related("tags").order_by("-documented_on", "-pk"), request, "halaman"
     )
     practice_page.object_list = with_excerpts(practice_page.object_list)
+    community_comments = readable_comments(request).filter(
+        community__translation_key=community.translation_key
+    )
     return {
         "breadcrumbs": ancestors,
         "learning_center": ancestors[0],
         "language_links": language_links(community, request),
+        "discussion": build_discussion(community, request, community),
+        "community_comment_total": community_comments.count(),
+        "community_discussions": latest_discussions(community_comments),
         "stages": stage_steps(community),
         "channels": channels_of(community),
         "facilitators": [m for m in memberships if m.role == MembershipRole.FACILITATOR],
@@ -292,6 +331,7 @@ def practice_page_context(practice: PracticePage, request) -> dict:
         "contributors": list(practice.contributors.all()),
         "practice_tags": list(practice.tags.all()),
         "other_practices": list(others.order_by("-documented_on", "-pk")[:OTHER_PRACTICES]),
+        "discussion": build_discussion(practice, request, community),
     }
 
 
@@ -305,6 +345,7 @@ def meeting_page_context(meeting: MeetingPage, request) -> dict:
         "learning_center": ancestors[0],
         "community": ancestors[-1],
         "language_links": language_links(meeting, request),
+        "discussion": build_discussion(meeting, request, ancestors[-1]),
         "attendees": list(meeting.attendees.order_by("first_name", "last_name", "username")),
         "action_items": list(meeting.action_items.select_related("owner")),
         "meeting_tags": list(meeting.tags.all()),

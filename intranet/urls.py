@@ -39,7 +39,9 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("akun/notifikasi/", include("cop_pages.preference_urls")),
     path("akun/", include(account_patterns)),
+    path("komentar/", include("cop_pages.comment_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -7,10 +7,12 @@ from cop_pages.listings import (
     CommunityDirectory,
     count_by_community,
     language_links,
+    latest_discussions,
     member_counts,
     paginate,
     popular_tags,
     readable,
+    readable_comments,
     with_excerpts,
 )
 from cop_pages.models import CommunityPage, MeetingPage, PracticePage
@@ -28,6 +30,7 @@ def home_page_context(home, request) -> dict:
     practice_counts = count_by_community(practices, directory)
     meeting_counts = count_by_community(meetings, directory)
     members = member_counts()
+    comments = readable_comments(request)
     for community in communities:
         community.practice_count = practice_counts[community.translation_key]
         community.meeting_count = meeting_counts[community.translation_key]
@@ -38,6 +41,8 @@ def home_page_context(home, request) -> dict:
         "communities": communities,
         "practice_total": sum(practice_counts.values()),
         "meeting_total": sum(meeting_counts.values()),
+        "comment_total": comments.count(),
+        "latest_discussions": latest_discussions(comments),
         "latest_practices": with_excerpts(
             directory.attach(practices.order_by("-documented_on", "-pk")[:LATEST_PRACTICES])
         ),
