@@ -28,8 +28,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import Page
-from wagtail.users.models import UserProfile
 
+from .emails import absolute_url
+from .emails import user_language as owner_language
 from .models import CommunityPage, PracticePage, ReviewReminder
 from .tasks import send_review_reminder_email
 
@@ -132,21 +133,6 @@ def send_review_reminders(today: datetime.date | None = None, *, dry_run: bool =
 
 
 # The email, rendered and sent by the task (cop_pages.tasks).
-
-
-def owner_language(user) -> str:
-    """The owner's preferred Wagtail admin language if set, else the site's default (id)."""
-    preferred = UserProfile.get_for_user(user).preferred_language
-    if preferred:
-        try:
-            return translation.get_supported_language_variant(preferred)
-        except LookupError:
-            pass
-    return settings.LANGUAGE_CODE
-
-
-def absolute_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def reminder_items(reminders: list[ReviewReminder]) -> list[ReminderItem]:
