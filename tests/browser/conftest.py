@@ -132,3 +132,21 @@ def third_page(browser: Browser, site_url: str) -> Iterator[Page]:
     context = another_persons_context(browser, site_url)
     yield context.new_page()
     context.close()
+
+
+COLLEAGUE_COMMENT = "Kios kedua di lantai dua juga membantu saat ujian. Ada yang sudah mencobanya?"
+
+
+@pytest.fixture
+def colleague_comment(learning_content: LearningContent):
+    """Budi (``rekan``, a member of the CoP) has opened the practice's discussion.
+
+    Posted through the rules, as the comment form would; its notifications
+    are sent before the journey starts (tests clear ``mail.outbox`` first).
+    """
+    from django.contrib.auth import get_user_model
+
+    from cop_pages.comments import post_comment
+
+    colleague = get_user_model().objects.get(username="rekan")
+    return post_comment(colleague, learning_content.practice, COLLEAGUE_COMMENT)
