@@ -16,6 +16,7 @@ from .pages import RUNS, PageTiming
 
 if TYPE_CHECKING:  # Importing the models needs Django set up.
     from .admin_pages import AdminContent, AdminTiming
+    from .comments import CommentResults
 
 DOCS_PAGE = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
 
@@ -78,6 +79,57 @@ def import_table(result: ImportResult) -> str:
     )
 
 
+def comments_table(results: "CommentResults") -> str:
+    rows = [
+        f"| Practice page, fresh practice in {results.community} ({results.practices:,} practices): "
+        "visible comments | Replies | Edited | Deleted | “Bermanfaat” marks | Median | SQL queries |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for reading in results.reading:
+        rows.append(
+            f"| {reading.comments:,} | {reading.replies:,} | {reading.edited:,} | {reading.deleted:,} "
+            f"| {reading.marks:,} | {reading.timing.median_ms:.1f} ms | {reading.timing.queries} |"
+        )
+    rows += [
+        "",
+        f"| Comment POSTs to `/komentar/halaman/<page_id>/kirim/`, one process, "
+        f"{results.writing[0].posts:,} distinct staff members | Time | Comments/s | Median | p95 "
+        "| SQL queries per POST | Background tasks |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for run in results.writing:
+        tasks = ", ".join(
+            f"{count / run.posts:g} `{name}`"
+            + (f" ({run.emails / run.posts:.1f} emails)" if run.emails else "")
+            if name == "notify_new_comment"
+            else f"{count / run.posts:g} `{name}`"
+            for name, count in sorted(run.tasks_enqueued.items())
+        )
+        where = "run in the request" if run.tasks_run_in_request else "queued only, no email sent"
+        rows.append(
+            f"| {run.backend} | {run.seconds:.1f} s | {run.rate:.1f} | {run.median_ms:.1f} ms "
+            f"| {run.p95_ms:.1f} ms | {run.queries} | per post, {where}: {tasks} |"
+        )
+    return "\n".join(rows)
+
+
+def discussion_growing(results: "CommentResults") -> list[str]:
+    """The practice page's queries should not grow from its first comments to many more: each change is a bug.
+
+    From none to some, one query may be added: the people mentioned, looked up only when there are comments.
+    """
+    with_comments = [reading for reading in results.reading if reading.comments]
+    if not with_comments:
+        return []
+    first = with_comments[0]
+    return [
+        f"Practice page with {first.comments:,} → {reading.comments:,} comments: "
+        f"{first.timing.queries} → {reading.timing.queries} queries"
+        for reading in with_comments[1:]
+        if reading.timing.queries != first.timing.queries
+    ]
+
+
 def growing_queries(demo: dict[str, PageTiming], large: dict[str, PageTiming]) -> list[str]:
     """Pages whose query count grows with the data: each one is a bug."""
     return [
@@ -118,7 +170,9 @@ def write_docs_page(
     large_practices: int,
     runtime_s: float,
     admin_source: str = "not measured in this run.",
+    comments_source: str = "",
 ) -> None:
+    comments_part = f"{comments_source}\n" if comments_source else ""
     DOCS_PAGE.write_text(
         f"""# Benchmarks
 
@@ -147,7 +201,7 @@ The whole run took {runtime_s / 60:.1f} minutes. Run it again to refresh this pa
   growth too.
 - **Admin pages** are requested the same way, each role with a client of its
   own: {admin_source}
-- **Import**: the files are written in the format of
+{comments_part}- **Import**: the files are written in the format of
   [content-format.md](content-format.md) into a temporary folder, then
   `import_content(..., create_missing_users=True)` runs in a child process on
   a fresh, freshly migrated database. The time covers `import_content` alone.

@@ -11,7 +11,7 @@ from django.test import Client
 
 from tests.factories import UserFactory
 
-from . import admin_pages, content, report, writing
+from . import admin_pages, comments, content, report, writing
 from .import_files import write_import_folder
 from .pages import time_pages
 
@@ -43,8 +43,9 @@ def run_bench(workdir: Path, import_database: str) -> None:
     step("Building demo-size content")
     content.build_demo_content(rng)
     measured = content.pages_to_measure()
+    reader = UserFactory(username="pembaca-bench")
     client = Client()
-    client.force_login(UserFactory(username="pembaca-bench"))
+    client.force_login(reader)
     step(f"Timing pages at demo size ({measured.community.title})")
     demo = time_pages(client, measured.urls)
     step(f"Growing {measured.community.title} to {LARGE_COMMUNITY_PRACTICES:,} practices")
@@ -57,15 +58,24 @@ def run_bench(workdir: Path, import_database: str) -> None:
     admin = admin_pages.build_admin_content(rng)
     step(f"Timing the admin dashboard and page explorer at {admin.communities} CoPs")
     admin_timings = admin_pages.time_admin_pages(admin)
+    step(
+        f"Timing a fresh practice of {measured.community.title} with "
+        f"{', '.join(f'{count:,}' for count in comments.COMMENT_COUNTS)} comments, "
+        f"then {comments.POSTS} comment POSTs twice"
+    )
+    discussion = comments.run_comment_bench(client, reader, measured.community, writing.repeatable_random(3))
     imported = time_import(workdir, import_database)
     tables = (
         report.pages_table(demo, large, LARGE_COMMUNITY_PRACTICES)
         + "\n\n"
         + report.admin_table(admin_timings, admin)
         + "\n\n"
+        + report.comments_table(discussion)
+        + "\n\n"
         + report.import_table(imported)
     )
-    results = report.results_text(tables, report.growing_queries(demo, large))
+    growing = report.growing_queries(demo, large) + report.discussion_growing(discussion)
+    results = report.results_text(tables, growing)
     runtime = time.perf_counter() - STARTED
     print("\n" + results + "\n")
     report.write_docs_page(
@@ -74,5 +84,6 @@ def run_bench(workdir: Path, import_database: str) -> None:
         large_practices=LARGE_COMMUNITY_PRACTICES,
         runtime_s=runtime,
         admin_source=admin_pages.DOCS_DESCRIPTION,
+        comments_source=comments.DOCS_DESCRIPTION,
     )
     step(f"Done in {runtime / 60:.1f} minutes; the table is in {report.DOCS_PAGE.relative_to(REPOSITORY)}")
