@@ -33,6 +33,8 @@ Built from Wagtail's own pieces rather than a form of our own:
   only to users who moderate something.
 """
 
+from abc import abstractmethod
+
 from django import forms
 from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
@@ -60,7 +62,7 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from django_filters import ChoiceFilter, DateFromToRangeFilter, ModelChoiceFilter
 from wagtail.admin import messages
 from wagtail.admin.auth import permission_denied
@@ -603,10 +605,15 @@ class CommentModerationAction(BulkAction):
     confirm_label = ""
     question = ""
     skipped_message = ""
+    success_message = ""
 
     @staticmethod
+    @abstractmethod
     def applies_to(comment: Comment) -> bool:
-        raise NotImplementedError
+        """Whether the action would change ``comment``; the others are listed as staying as they are."""
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return self.success_message % {"count": num_parent_objects}
 
     def dispatch(self, request, *args, **kwargs):
         if not moderates_comments(request.user):
@@ -683,15 +690,11 @@ class ApproveAction(CommentModerationAction):
     confirm_label = _("Yes, approve")
     question = _("These comments will appear on their pages.")
     skipped_message = _("None of these comments waits for approval.")
+    success_message = ngettext_lazy("%(count)d comment approved.", "%(count)d comments approved.", "count")
 
     @staticmethod
     def applies_to(comment):
         return comment.state == CommentState.WAITING
-
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        return ngettext("%(count)d comment approved.", "%(count)d comments approved.", num_parent_objects) % {
-            "count": num_parent_objects
-        }
 
 
 class HideAction(CommentModerationAction):
@@ -704,16 +707,12 @@ class HideAction(CommentModerationAction):
     confirm_label = _("Yes, hide")
     question = _("These comments will disappear from their pages; each author is told why by email.")
     skipped_message = _("These comments are hidden already.")
+    success_message = ngettext_lazy("%(count)d comment hidden.", "%(count)d comments hidden.", "count")
     classes = {"serious"}
 
     @staticmethod
     def applies_to(comment):
         return comment.state != CommentState.HIDDEN
-
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        return ngettext("%(count)d comment hidden.", "%(count)d comments hidden.", num_parent_objects) % {
-            "count": num_parent_objects
-        }
 
 
 class RestoreAction(CommentModerationAction):
@@ -725,17 +724,13 @@ class RestoreAction(CommentModerationAction):
     confirm_label = _("Yes, restore")
     question = _("Hidden comments will appear again; the reports on these comments will be closed.")
     skipped_message = _("None of these comments is hidden or reported.")
+    success_message = ngettext_lazy("%(count)d comment restored.", "%(count)d comments restored.", "count")
 
     @staticmethod
     def applies_to(comment):
         return comment.state == CommentState.HIDDEN or (
             comment.state == CommentState.VISIBLE and comment.has_open_reports
         )
-
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        return ngettext("%(count)d comment restored.", "%(count)d comments restored.", num_parent_objects) % {
-            "count": num_parent_objects
-        }
 
 
 MODERATION_ACTIONS = {action.action_type: action for action in (ApproveAction, HideAction, RestoreAction)}
