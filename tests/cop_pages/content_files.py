@@ -1,6 +1,7 @@
 """Content files (docs/content-format.md) written for the import and export tests."""
 
 import datetime
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -81,6 +82,10 @@ def tree(directory: Path) -> dict[str, bytes]:
         for path in sorted(directory.rglob("*"))
         if path.is_file()
     }
+
+
+# The pages write_full_content describes, by type.
+FULL_CONTENT_PAGES = Counter(community=3, practice=5, meeting=1)
 
 
 def write_full_content(directory: Path) -> Path:

@@ -21,7 +21,7 @@ from tests.factories import (
 )
 
 from .content_files import (
-    USERNAMES,
+    FULL_CONTENT_PAGES,
     read_front_matter,
     tree,
     write_community,
@@ -30,12 +30,6 @@ from .content_files import (
 )
 
 pytestmark = pytest.mark.django_db
-FULL_CONTENT_PAGES = Counter(community=3, practice=5, meeting=1)
-
-
-@pytest.fixture
-def people(db):
-    return {name: UserFactory(username=name) for name in USERNAMES}
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from wagtail.models import Locale, Page, PageViewRestriction, Revision
 from cop_pages.importing import import_content
 from cop_pages.models import CommunityPage, MeetingPage, Membership, MembershipRole, PracticePage
 from learning_center.models import LearningCenterPage
-from tests.factories import UserFactory, learning_center_root
+from tests.factories import learning_center_root
 
 from .content_files import (
     DROP,
-    USERNAMES,
+    FULL_CONTENT_PAGES,
     Raw,
     line_of,
     write_community,
@@ -28,12 +28,6 @@ from .content_files import (
 )
 
 pytestmark = pytest.mark.django_db
-FULL_CONTENT_PAGES = Counter(community=3, practice=5, meeting=1)
-
-
-@pytest.fixture
-def people(db):
-    return {name: UserFactory(username=name) for name in USERNAMES}
 
 
 @pytest.fixture
