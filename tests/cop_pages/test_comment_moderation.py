@@ -26,17 +26,13 @@ from cop_pages.comment_moderation import LIST_PER_PAGE, moderatable_comments, mo
 from cop_pages.comments import edit_comment, post_comment, report_comment
 from cop_pages.models import Comment, CommentReport, CommentState, CommentVersion, MembershipRole
 from tests.factories import CommunityPageFactory, MembershipFactory, PracticePageFactory, UserFactory
+from tests.reading import indonesian
 
 pytestmark = pytest.mark.django_db
 
 INDEX = "/admin/comment-moderation/"
 RESULTS = f"{INDEX}results/"
 JAKARTA = ZoneInfo("Asia/Jakarta")
-
-
-def indonesian(message: str) -> str:
-    with translation.override("id"):
-        return gettext(message)
 
 
 def action_url(action: str, *comments, next_url: str = INDEX) -> str:

@@ -4,8 +4,6 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 from django_tasks import default_task_backend
 from wagtail.users.models import UserProfile
 
@@ -13,13 +11,9 @@ from cop_pages.comment_notifications import notify_hidden, notify_new_comment, n
 from cop_pages.comments import moderate, post_comment, report_comment
 from cop_pages.models import CommentState, MembershipRole, MutedNotification, NotificationKind
 from tests.factories import CommunityPageFactory, MembershipFactory, PracticePageFactory, UserFactory
+from tests.reading import indonesian
 
 pytestmark = pytest.mark.django_db
-
-
-def indonesian(message: str) -> str:
-    with translation.override("id"):
-        return gettext(message)
 
 
 def prefer_english(user) -> None:

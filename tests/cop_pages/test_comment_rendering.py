@@ -7,20 +7,14 @@ from html.parser import HTMLParser
 
 import pytest
 import time_machine
-from django.utils import translation
-from django.utils.translation import gettext
 
 from cop_pages.models import Comment
 from cop_pages.templatetags.comment_text import comment_excerpt, comment_text
 from tests.factories import CommunityPageFactory, PracticePageFactory, UserFactory
+from tests.reading import indonesian
 
 LINK_REL = 'rel="noopener noreferrer nofollow ugc"'
 START = datetime.datetime(2026, 3, 12, 9, 0, tzinfo=datetime.UTC)
-
-
-def indonesian(message: str) -> str:
-    with translation.override("id"):
-        return gettext(message)
 
 
 # The filter on its own -------------------------------------------------------

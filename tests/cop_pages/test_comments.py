@@ -20,20 +20,11 @@ from tests.factories import (
     PracticePageFactory,
     UserFactory,
 )
+from tests.reading import indonesian, text_of
 
 pytestmark = pytest.mark.django_db
 
 START = datetime.datetime(2026, 3, 12, 9, 0, tzinfo=datetime.UTC)
-
-
-def indonesian(message: str) -> str:
-    with translation.override("id"):
-        return gettext(message)
-
-
-def text_of(html: str) -> str:
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def page_text(response) -> str:

@@ -15,8 +15,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from wagtail.admin.utils import get_user_display_name
 from wagtail.models import Locale, Page, Revision, TaskState, WorkflowState
 from wagtail_localize.operations import translate_object
@@ -25,6 +24,7 @@ from cop_pages.dashboard import AWAITING_REVIEW_ROWS, DUE_FOR_REVIEW_ROWS
 from cop_pages.models import CommunityPage, MembershipRole, PracticePage
 from cop_pages.review_workflow import LEARNING_CENTER_TASK, moderator_task, moderator_task_name
 from tests.factories import CommunityPageFactory, MembershipFactory, PracticePageFactory, UserFactory
+from tests.reading import indonesian, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -33,16 +33,6 @@ AWAITING = "awaiting-review"
 DUE = "due-for-review"
 # A ceiling that keeps the dashboard cheap as it evolves; the equality is the real test.
 MOST_QUERIES = 40
-
-
-def indonesian(message: str) -> str:
-    with translation.override("id"):
-        return gettext(message)
-
-
-def text_of(html: str) -> str:
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 class Dashboard:

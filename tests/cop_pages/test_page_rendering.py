@@ -2,11 +2,9 @@
 
 import datetime
 import re
-from html import unescape
 
 import pytest
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 from wagtail.models import Locale
 from wagtail_localize.operations import translate_object
 
@@ -19,19 +17,14 @@ from tests.factories import (
     PracticePageFactory,
     UserFactory,
 )
+from tests.reading import indonesian, text_of
 
 pytestmark = pytest.mark.django_db
 
 
-def text_of(response) -> str:
-    """The page as a reader sees it: text only, whitespace collapsed."""
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-
-
-def indonesian(message: str) -> str:
-    with translation.override("id"):
-        return gettext(message)
+def page_text(response) -> str:
+    """The page as a reader sees it."""
+    return text_of(response.content.decode())
 
 
 def english_locale() -> Locale:
@@ -67,7 +60,7 @@ def test_the_community_page_shows_its_charter_and_people(staff_client, community
     MembershipFactory(user=facilitator, community=community, role=MembershipRole.FACILITATOR)
     MembershipFactory(user=UserFactory(first_name="Agus", last_name="Santoso"), community=community)
 
-    text = text_of(staff_client.get(community.url))
+    text = page_text(staff_client.get(community.url))
 
     for expected in (
         "CoP Layanan Sirkulasi",
@@ -92,12 +85,12 @@ def test_the_community_page_lists_practices_and_meetings_filtered_by_tag(staff_c
     meeting.save()
     MeetingPageFactory(parent=community, title="Pertemuan anggaran")
 
-    everything = text_of(staff_client.get(community.url))
+    everything = page_text(staff_client.get(community.url))
     filtered = staff_client.get(community.url, {"tag": "peminjaman"})
 
     for title in ("Kios peminjaman mandiri", "Pengingat jatuh tempo", "Pertemuan kios", "Pertemuan anggaran"):
         assert title in everything
-    text = text_of(filtered)
+    text = page_text(filtered)
     assert "Kios peminjaman mandiri" in text and "Pertemuan kios" in text
     assert "Pengingat jatuh tempo" not in text and "Pertemuan anggaran" not in text
     assert b'aria-current="true">peminjaman' in filtered.content
@@ -114,14 +107,14 @@ def test_the_practices_of_a_community_page_through_in_pages(staff_client, commun
     first = staff_client.get(community.url)
     second = staff_client.get(community.url, {"halaman": 2})
 
-    assert "Praktik nomor 11" in text_of(first) and "Praktik nomor 00" not in text_of(first)
-    assert "Praktik nomor 00" in text_of(second) and "Praktik nomor 11" not in text_of(second)
+    assert "Praktik nomor 11" in page_text(first) and "Praktik nomor 00" not in page_text(first)
+    assert "Praktik nomor 00" in page_text(second) and "Praktik nomor 11" not in page_text(second)
     assert b'href="?halaman=2#practices"' in first.content
-    assert indonesian("Next page") in text_of(first)
+    assert indonesian("Next page") in page_text(first)
 
 
 def test_a_member_joins_then_leaves_without_javascript(staff_client, community):
-    page = text_of(staff_client.get(community.url))
+    page = page_text(staff_client.get(community.url))
     assert indonesian("Join") in page
 
     joined = staff_client.post(community.url + "gabung/", follow=True)
@@ -130,14 +123,14 @@ def test_a_member_joins_then_leaves_without_javascript(staff_client, community):
         role = str(MembershipRole.MEMBER.label)
     your_role = indonesian("Your role: <strong>%(role)s</strong>") % {"role": role}
     assert your_role in joined.content.decode()
-    text = text_of(joined)
+    text = page_text(joined)
     assert indonesian("Leave the CoP") in text
     assert indonesian("You are now a member of %(community)s.") % {"community": community.title} in text
 
     left = staff_client.post(community.url + "keluar/", follow=True)
     assert your_role not in left.content.decode()
-    assert indonesian("You have left %(community)s.") % {"community": community.title} in text_of(left)
-    assert indonesian("Join") in text_of(left)
+    assert indonesian("You have left %(community)s.") % {"community": community.title} in page_text(left)
+    assert indonesian("Join") in page_text(left)
 
 
 def test_joining_needs_a_post(staff_client, community):
@@ -163,8 +156,8 @@ def test_a_private_community_is_open_to_members_the_team_and_administrators(clie
 
     assert client.get(private.url).status_code == 200
     assert client.get(practice.url).status_code == 200
-    assert "Praktik tertutup" in text_of(client.get(private.url))
-    assert "Praktik tertutup" in text_of(client.get(home.url))
+    assert "Praktik tertutup" in page_text(client.get(private.url))
+    assert "Praktik tertutup" in page_text(client.get(home.url))
 
 
 def test_a_private_community_is_not_found_for_other_staff(staff_client, home):
@@ -173,8 +166,8 @@ def test_a_private_community_is_not_found_for_other_staff(staff_client, home):
 
     response = staff_client.get(private.url)
     assert response.status_code == 404
-    assert indonesian("Page not found") in text_of(response)
-    assert "CoP Rahasia" not in text_of(response)
+    assert indonesian("Page not found") in page_text(response)
+    assert "CoP Rahasia" not in page_text(response)
     assert staff_client.get(practice.url).status_code == 404
     assert staff_client.post(private.url + "gabung/").status_code == 404
 
@@ -182,7 +175,7 @@ def test_a_private_community_is_not_found_for_other_staff(staff_client, home):
 def test_a_private_community_shows_its_badge(client, home):
     private = CommunityPageFactory(title="CoP Rahasia", private=True)
     client.force_login(MembershipFactory(community=private).user)
-    assert indonesian("Private") in text_of(client.get(private.url))
+    assert indonesian("Private") in page_text(client.get(private.url))
 
 
 # Languages -------------------------------------------------------------------
@@ -199,7 +192,7 @@ def test_the_english_page_lives_under_en_and_the_switcher_points_back(staff_clie
     assert english.url.startswith("/en/")
     assert response.status_code == 200
     assert b'<html lang="en">' in response.content
-    assert "Circulation Services CoP" in text_of(response)
+    assert "Circulation Services CoP" in page_text(response)
     assert f'<a href="{community.url}" lang="id" hreflang="id">'.encode() in response.content
     indonesian_page = staff_client.get(community.url)
     assert f'<a href="{english.url}" lang="en" hreflang="en">'.encode() in indonesian_page.content
@@ -251,7 +244,7 @@ def test_the_practice_page_shows_its_sections_in_order_and_its_governance(staff_
     practice.save()
     PracticePageFactory(parent=community, title="Praktik lain di CoP ini")
 
-    text = text_of(staff_client.get(practice.url))
+    text = page_text(staff_client.get(practice.url))
 
     positions = [text.index(part) for part in ("ringkasan.", "konteks.", "praktik.", "hasil.", "pelajaran.")]
     assert positions == sorted(positions)
@@ -269,8 +262,8 @@ def test_an_overdue_practice_warns_the_reader(staff_client, community):
     current = PracticePageFactory(
         parent=community, review_by=timezone.localdate() + datetime.timedelta(days=30)
     )
-    assert indonesian("Due for review") in text_of(staff_client.get(overdue.url))
-    assert indonesian("Due for review") not in text_of(staff_client.get(current.url))
+    assert indonesian("Due for review") in page_text(staff_client.get(overdue.url))
+    assert indonesian("Due for review") not in page_text(staff_client.get(current.url))
 
 
 # The meeting page ------------------------------------------------------------
@@ -290,7 +283,7 @@ def test_the_meeting_page_shows_agenda_decisions_and_action_items(staff_client, 
         page=meeting, description="Menyusun panduan versi 2", owner=owner, due_date=datetime.date(2026, 4, 1)
     )
 
-    text = text_of(staff_client.get(meeting.url))
+    text = page_text(staff_client.get(meeting.url))
 
     for expected in (
         "Evaluasi kios.",
@@ -315,7 +308,7 @@ def test_the_header_names_the_reader_and_shows_the_admin_link_to_those_who_may_u
     client.force_login(reader)
     response = client.get(community.url)
     html = response.content.decode()
-    assert "Nadia Putri" in text_of(response)
+    assert "Nadia Putri" in page_text(response)
     assert 'href="/admin/"' not in html
     assert re.search(r'<form[^>]*method="post" action="/akun/keluar/"', html)
 
@@ -324,7 +317,7 @@ def test_the_header_names_the_reader_and_shows_the_admin_link_to_those_who_may_u
 
 
 def test_the_login_page_offers_a_password_reset(client):
-    text = text_of(client.get("/akun/masuk/"))
+    text = page_text(client.get("/akun/masuk/"))
     html = client.get("/akun/masuk/").content.decode()
     assert indonesian("Forgot your password?") in text
     assert 'href="/akun/lupa-sandi/"' in html
@@ -362,9 +355,9 @@ def test_a_reader_changes_the_password(staff_client):
     )
 
     assert done.redirect_chain[-1][0] == "/akun/ganti-sandi/selesai/"
-    assert indonesian("Password changed") in text_of(done)
+    assert indonesian("Password changed") in page_text(done)
 
 
 def test_an_expired_reset_link_says_so(client):
     response = client.get("/akun/atur-sandi/MQ/tanda-yang-salah/")
-    assert indonesian("This link no longer works") in text_of(response)
+    assert indonesian("This link no longer works") in page_text(response)

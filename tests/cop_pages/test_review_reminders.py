@@ -9,13 +9,13 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.utils import translation
-from django.utils.translation import gettext
 from wagtail.users.models import UserProfile
 
 from cop_pages.models import ReviewReminder
 from cop_pages.review_reminders import claim_reminder, overdue_practices, send_review_reminders
 from cop_pages.tasks import send_review_reminder_email
 from tests.factories import CommunityPageFactory, MembershipFactory, PracticePageFactory, UserFactory
+from tests.reading import indonesian
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +25,6 @@ DUE = datetime.date(2026, 3, 31)
 
 def jakarta(*args) -> datetime.datetime:
     return datetime.datetime(*args, tzinfo=JAKARTA)
-
-
-def indonesian(message: str) -> str:
-    with translation.override("id"):
-        return gettext(message)
 
 
 @pytest.fixture

@@ -2,11 +2,10 @@
 
 import datetime
 import re
-from html import unescape
 
 import pytest
 from django.utils import timezone, translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 from wagtail.models import Locale
 from wagtail_localize.operations import translate_object
 
@@ -18,13 +17,9 @@ from tests.factories import (
     PracticePageFactory,
     learning_center_root,
 )
+from tests.reading import indonesian, text_of
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(html: str) -> str:
-    """What a reader sees of a piece of HTML: text only, whitespace collapsed."""
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def card_of(response, title: str) -> str:
@@ -38,11 +33,6 @@ def card_of(response, title: str) -> str:
 def indonesian_count(singular: str, plural: str, number: int) -> str:
     with translation.override("id"):
         return ngettext(singular, plural, number) % {"counter": number}
-
-
-def indonesian(message: str) -> str:
-    with translation.override("id"):
-        return gettext(message)
 
 
 def tagged(page, *tags: str):
