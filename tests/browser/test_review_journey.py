@@ -102,9 +102,14 @@ def test_a_practice_is_reviewed_then_published(
     choose_page_action(
         page, admin_text("Submit to %(workflow_name)s", workflow_name=workflow_name(community))
     )
-    expect(
-        admin_message(page, "Page '%(page_title)s' created and submitted for moderation.", page_title=TITLE)
-    ).to_be_visible()
+    # Wagtail's autosave may already have saved the new page as a draft while he typed.
+    created = admin_message(
+        page, "Page '%(page_title)s' created and submitted for moderation.", page_title=TITLE
+    )
+    autosaved = admin_message(
+        page, "Page '%(page_title)s' has been submitted for moderation.", page_title=TITLE
+    )
+    expect(created.or_(autosaved)).to_be_visible()
     admin_step(page, "04-contributor-submitted")
     practice = PracticePage.objects.get(title=TITLE)
     assert practice.get_parent().pk == community.pk
