@@ -6,3 +6,6 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "knowledge_search"
     verbose_name = _("Knowledge search")
+
+    def ready(self):
+        from . import signal_handlers  # noqa: F401

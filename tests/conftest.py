@@ -33,3 +33,14 @@ def administrator(db):
 def staff_client(client, staff):
     client.force_login(staff)
     return client
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a change as a request does: its transaction commits, so the tasks queued after commit run."""
+
+    def run(function, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(*args, **kwargs)
+
+    return run

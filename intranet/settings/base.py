@@ -145,7 +145,22 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Search engine: Elasticsearch when ELASTICSEARCH_URL is set, else the
 # database (see search/engines.py).
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# A dotted path to an elastic_transport node class, when the default will not do.
+ELASTICSEARCH_NODE_CLASS = os.environ.get("ELASTICSEARCH_NODE_CLASS", "")
+# The alias the knowledge index is read and written through; rebuilds swap it.
+KNOWLEDGE_INDEX_ALIAS = os.environ.get("KNOWLEDGE_INDEX_ALIAS", "pusat-belajar-knowledge")
+# Pages per database batch and per bulk request when indexing and rebuilding.
+KNOWLEDGE_INDEX_CHUNK_SIZE = int(os.environ.get("KNOWLEDGE_INDEX_CHUNK_SIZE", "500"))
+# Whether search analytics may keep who searched (off: only their CoPs).
+SEARCH_LOG_KEEPS_USER = os.environ.get("SEARCH_LOG_KEEPS_USER", "") == "1"
+# Search logs older than this many days are deleted by a daily task
+# (search/analytics_tasks.py, enqueued by the first search of each day).
+SEARCH_LOG_RETENTION_DAYS = int(os.environ.get("SEARCH_LOG_RETENTION_DAYS", "365"))
+# Wagtail's own index (the admin, and the knowledge search's database engine).
+# "simple": search/analysis.py has already reduced the words to their roots.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}
+}
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

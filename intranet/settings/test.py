@@ -14,3 +14,6 @@ STORAGES = {
 # Serve static files from the apps' folders: the suite runs without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The search tests point at osmem-server (or at ELASTICSEARCH_URL, when set,
+# under an alias of their own); every other test uses the database engine.
+ELASTICSEARCH_URL = ""

@@ -72,17 +72,6 @@ def facilitator(community):
     ).user
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a rule as a request does: its transaction commits, so the queued tasks run."""
-
-    def run(function, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(*args, **kwargs)
-
-    return run
-
-
 # Who is told.
 
 
