@@ -8,12 +8,18 @@ import logging
 
 from django.conf import settings
 from elastic_transport import TransportError
-from elasticsearch import Elasticsearch
 from elasticsearch import exceptions as es_exceptions
+
+from .database_engine import search_database
+from .elasticsearch_client import cluster_address, elasticsearch_client
+from .elasticsearch_engine import search_elasticsearch
+from .engine_results import EngineQuery, EngineResult
 
 logger = logging.getLogger(__name__)
 
 PING_TIMEOUT_SECONDS = 2
+# What a failing or unreachable cluster raises through the client.
+ENGINE_ERRORS = (TransportError, es_exceptions.ApiError)
 
 
 def configured_engine() -> str:
@@ -21,14 +27,11 @@ def configured_engine() -> str:
 
 
 def elasticsearch_reachable() -> bool:
-    client = Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=PING_TIMEOUT_SECONDS)
     try:
-        return bool(client.ping())
-    except (TransportError, es_exceptions.ApiError) as error:
-        logger.error("Elasticsearch at %s is unreachable: %s", settings.ELASTICSEARCH_URL, error)
+        return bool(elasticsearch_client().options(request_timeout=PING_TIMEOUT_SECONDS).ping())
+    except ENGINE_ERRORS as error:
+        logger.error("Elasticsearch at %s is unreachable: %s", cluster_address(), error)
         return False
-    finally:
-        client.close()
 
 
 def engine_status() -> dict:
@@ -41,3 +44,20 @@ def engine_status() -> dict:
         "active": engine if reachable else "database",
         "ok": reachable,
     }
+
+
+def run_engine(engine: str, engine_query: EngineQuery) -> EngineResult:
+    if engine == "elasticsearch":
+        return search_elasticsearch(engine_query)
+    return search_database(engine_query)
+
+
+def with_fallback(engine: str, on_elasticsearch, on_database, purpose: str) -> tuple[object, str, bool]:
+    """(answer, engine that gave it, degraded): the database answers when Elasticsearch fails."""
+    if engine == "elasticsearch":
+        try:
+            return on_elasticsearch(), "elasticsearch", False
+        except ENGINE_ERRORS as error:
+            logger.error("%s fell back to the database: Elasticsearch failed: %s", purpose, error)
+            return on_database(), "database", True
+    return on_database(), "database", False
