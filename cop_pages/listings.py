@@ -23,6 +23,8 @@ from django.utils.text import Truncator
 from taggit.models import Tag
 from wagtail.models import Locale, Page
 
+from search.knowledge_search import related_practices
+
 from .blocks import ChannelBlock
 from .discussion import build_discussion
 from .models import (
@@ -331,6 +333,7 @@ def practice_page_context(practice: PracticePage, request) -> dict:
         "contributors": list(practice.contributors.all()),
         "practice_tags": list(practice.tags.all()),
         "other_practices": list(others.order_by("-documented_on", "-pk")[:OTHER_PRACTICES]),
+        "related_practices": related_practices(practice, request.user),
         "discussion": build_discussion(practice, request, community),
     }
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from django.views.static import serve as serve_file
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -42,6 +43,8 @@ urlpatterns += i18n_patterns(
     path("akun/notifikasi/", include("cop_pages.preference_urls")),
     path("akun/", include(account_patterns)),
     path("komentar/", include("cop_pages.comment_urls")),
+    # Translated: /cari/ in Indonesian, /en/search/ in English.
+    path(_("search/"), include("search.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
