@@ -11,9 +11,12 @@ from elasticsearch.dsl import FacetedSearch, Q, TermsFacet
 from .documents import KnowledgeDocument
 from .elasticsearch_client import elasticsearch_client, index_alias
 from .engine_results import FACET_FIELDS, FACET_SIZES, EngineQuery, EngineResult
+from .models import TITLE_WEIGHT
 from .query_plan import Alternative, QueryPlan
 
-TITLE_BOOST = 3.0
+# A related practice shares a tenth of the telling terms (more-like-this's default, 30 %,
+# leaves only the page itself once a practice has all its sections filled in).
+RELATED_MINIMUM_MATCH = "10%"
 EXACT_WORD_BOOST = 1.2
 
 
@@ -22,7 +25,7 @@ def word_query(word: str, terms: frozenset[str]) -> Q:
     queries = []
     for term in sorted(terms):
         weight = EXACT_WORD_BOOST if term == word else 1.0
-        queries.append(Q("term", title_terms={"value": term, "boost": TITLE_BOOST * weight}))
+        queries.append(Q("term", title_terms={"value": term, "boost": TITLE_WEIGHT * weight}))
         queries.append(Q("term", body_terms={"value": term, "boost": weight}))
     return Q("dis_max", queries=queries)
 
@@ -130,6 +133,7 @@ def related_elasticsearch(page_id: int, engine_query: EngineQuery) -> EngineResu
             min_term_freq=1,
             min_doc_freq=1,
             max_query_terms=40,
+            minimum_should_match=RELATED_MINIMUM_MATCH,
         )
         .source(False)
         .extra(size=engine_query.limit)

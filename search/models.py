@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
 PUBLIC = "public"
+# How much more a word in the title or tags counts than one in the text.
+TITLE_WEIGHT = 3
 
 
 class DocumentKind(models.TextChoices):
@@ -46,7 +48,10 @@ class KnowledgeRecord(index.Indexed, models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     search_fields = [
-        index.SearchField("title_terms", boost=3),
+        # Wagtail's database backends weigh every field but one named "title"
+        # alike (and that one holds the display title): the analysed title
+        # and tags are repeated instead, as Elasticsearch boosts them.
+        index.SearchField("weighted_title_terms"),
         index.SearchField("body_terms"),
         index.AutocompleteField("title"),
         index.FilterField("kind"),
@@ -65,6 +70,10 @@ class KnowledgeRecord(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def weighted_title_terms(self) -> str:
+        return " ".join([self.title_terms] * TITLE_WEIGHT)
 
 
 class SearchTerm(models.Model):

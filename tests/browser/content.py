@@ -9,6 +9,8 @@ from wagtail.models import Locale, Page
 from wagtail_localize.operations import translate_object
 
 from cop_pages.models import CommunityPage, MembershipRole, PracticePage
+from search.indexing import index_pages
+from search.records import searchable_pages
 from tests.factories import (
     CommunityPageFactory,
     MeetingPageFactory,
@@ -109,4 +111,73 @@ def build_learning_content() -> LearningContent:
         english_practice=english_practice,
         private_community=private_community,
         public_communities=[circulation, collections, technology],
+    )
+
+
+@dataclass
+class SearchContent:
+    """Practices about borrowing in three public CoPs and the private one, for the search journey."""
+
+    learning: LearningContent
+    interlibrary: PracticePage
+    app_renewal: PracticePage
+    book_drop: PracticePage
+    private_practice: PracticePage
+
+
+def build_search_content(content: LearningContent) -> SearchContent:
+    """More practices beside ``build_learning_content``'s, each speaking of borrowing in other words.
+
+    They are published through Wagtail, which queues them for the knowledge
+    index after commit. The pages the factories make without publishing (the
+    CoPs, the meeting, the private CoP's first practice) are then indexed
+    too, as ``search_index reconcile`` would: the index holds the site.
+    """
+    circulation, collections, technology = content.public_communities
+    interlibrary = publish_practice(
+        PracticePageFactory(
+            parent=collections,
+            title="Peminjaman antarperpustakaan",
+            slug="peminjaman-antarperpustakaan",
+            summary="<p>Buku yang tidak kami miliki dipinjamkan dari perpustakaan mitra dalam tiga hari.</p>",
+            practice="<p>Permintaan dikirim lewat formulir bersama dan dilacak di satu lembar kerja.</p>",
+        ),
+        ["peminjaman", "kerja sama"],
+    )
+    app_renewal = publish_practice(
+        PracticePageFactory(
+            parent=technology,
+            title="Perpanjangan pinjaman lewat aplikasi",
+            slug="perpanjangan-pinjaman-lewat-aplikasi",
+            summary="<p>Pemustaka memperpanjang peminjaman dari ponsel tanpa datang ke meja layanan.</p>",
+            practice="<p>Aplikasi mengirim pengingat dua hari sebelum jatuh tempo.</p>",
+        ),
+        ["layanan mandiri", "aplikasi"],
+    )
+    book_drop = publish_practice(
+        PracticePageFactory(
+            parent=circulation,
+            title="Kotak pengembalian buku",
+            slug="kotak-pengembalian-buku",
+            summary="<p>Buku yang dipinjam dikembalikan lewat kotak di depan gedung, juga di luar jam layanan.</p>",
+        ),
+        ["sirkulasi", "pengembalian"],
+    )
+    private_practice = publish_practice(
+        PracticePageFactory(
+            parent=content.private_community,
+            title="Peminjaman kendaraan dinas",
+            slug="peminjaman-kendaraan-dinas",
+            summary="<p>Kendaraan dinas dipinjamkan kepada pimpinan lewat formulir daring.</p>",
+            practice="<p>Peminjaman mandiri lewat aplikasi, seperti swalayan peminjaman buku.</p>",
+        ),
+        ["peminjaman", "layanan mandiri", "sirkulasi"],
+    )
+    index_pages([page.pk for page in searchable_pages()])
+    return SearchContent(
+        learning=content,
+        interlibrary=interlibrary,
+        app_renewal=app_renewal,
+        book_drop=book_drop,
+        private_practice=private_practice,
     )
