@@ -171,8 +171,10 @@ def write_docs_page(
     runtime_s: float,
     admin_source: str = "not measured in this run.",
     comments_source: str = "",
+    search_section: str = "",
 ) -> None:
     comments_part = f"{comments_source}\n" if comments_source else ""
+    search_part = f"\n{search_section}\n" if search_section else ""
     DOCS_PAGE.write_text(
         f"""# Benchmarks
 
@@ -180,7 +182,7 @@ Written by `make bench` on {datetime.date.today():%Y-%m-%d}, on {machine()}.
 The whole run took {runtime_s / 60:.1f} minutes. Run it again to refresh this page.
 
 {results}
-
+{search_part}
 ## How it measures
 
 - **Reading pages** are requested through Django's test `Client` as a logged-in

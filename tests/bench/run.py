@@ -11,7 +11,7 @@ from django.test import Client
 
 from tests.factories import UserFactory
 
-from . import admin_pages, comments, content, report, writing
+from . import admin_pages, comments, content, report, search_relevance, search_report, search_scale, writing
 from .import_files import write_import_folder
 from .pages import time_pages
 
@@ -40,6 +40,7 @@ def time_import(workdir: Path, database: str) -> report.ImportResult:
 
 def run_bench(workdir: Path, import_database: str) -> None:
     rng = writing.repeatable_random(1)
+    relevance_database = search_relevance.clone_fresh_database()
     step("Building demo-size content")
     content.build_demo_content(rng)
     measured = content.pages_to_measure()
@@ -65,6 +66,10 @@ def run_bench(workdir: Path, import_database: str) -> None:
     )
     discussion = comments.run_comment_bench(client, reader, measured.community, writing.repeatable_random(3))
     imported = time_import(workdir, import_database)
+    step("Search relevance: building the relevance set and scoring both engines, in a child process")
+    relevance = search_relevance.run_relevance(relevance_database, workdir / "relevance.json")
+    scale = search_scale.run_search_scale(workdir, writing.repeatable_random(4), step)
+    search_section = search_report.search_section(relevance, scale)
     tables = (
         report.pages_table(demo, large, LARGE_COMMUNITY_PRACTICES)
         + "\n\n"
@@ -77,7 +82,7 @@ def run_bench(workdir: Path, import_database: str) -> None:
     growing = report.growing_queries(demo, large) + report.discussion_growing(discussion)
     results = report.results_text(tables, growing)
     runtime = time.perf_counter() - STARTED
-    print("\n" + results + "\n")
+    print("\n" + results + "\n\n" + search_section + "\n")
     report.write_docs_page(
         results,
         demo_source="six CoPs (one private), 45 practices, 15 meetings, 30 members, built with the factories",
@@ -85,5 +90,6 @@ def run_bench(workdir: Path, import_database: str) -> None:
         runtime_s=runtime,
         admin_source=admin_pages.DOCS_DESCRIPTION,
         comments_source=comments.DOCS_DESCRIPTION,
+        search_section=search_section,
     )
     step(f"Done in {runtime / 60:.1f} minutes; the table is in {report.DOCS_PAGE.relative_to(REPOSITORY)}")
