@@ -21,6 +21,8 @@ from functools import lru_cache
 import snowballstemmer
 
 WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
+# The parts of a WORD match: what words() returns (buku-buku -> buku, buku).
+WORD_PART = re.compile(r"[^\W_]+", re.UNICODE)
 VOWELS = frozenset("aeiou")
 # Consonant pairs an Indonesian root may start with (mostly loanwords).
 ROOT_ONSETS = frozenset(
@@ -60,16 +62,16 @@ _english = snowballstemmer.stemmer("english")
 
 def normalise(text: str) -> str:
     """Lower case without accents: how every word is compared."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    lowered = text.lower()
+    if lowered.isascii() or unicodedata.is_normalized("NFKD", lowered):
+        return lowered  # nothing to take off: the common case, checked in C
+    decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def words(text: str) -> list[str]:
     """The words of a text, normalised; reduplications split (buku-buku)."""
-    found = []
-    for match in WORD.finditer(normalise(text)):
-        found.extend(part for part in re.split(r"[-']", match.group()) if part)
-    return found
+    return WORD_PART.findall(normalise(text))
 
 
 def syllables(word: str) -> int:
@@ -181,9 +183,14 @@ def word_terms(word: str, language: str) -> frozenset[str]:
     return indonesian_roots(word)
 
 
+@lru_cache(maxsize=200_000)
+def _indexed_word(word: str, language: str) -> str:
+    return " ".join(sorted(word_terms(word, language)))
+
+
 def index_terms(text: str, language: str) -> str:
     """The text as index terms, space separated, for the *_terms fields."""
-    return " ".join(term for word in words(text) for term in sorted(word_terms(word, language)))
+    return " ".join([_indexed_word(word, language) for word in words(text)])
 
 
 def query_word_terms(word: str) -> frozenset[str]:
