@@ -22,7 +22,12 @@ prefixes = analyzer(
 
 
 class KnowledgeDocument(Document):
-    """One live practice, meeting or CoP page; the id is the page id."""
+    """One live practice, meeting or CoP page; the id is the page id.
+
+    The text itself stays in the database (KnowledgeRecord.body): results,
+    summaries and highlights are read from the records, so the cluster gets
+    only the analysed terms it searches, which halves what it indexes.
+    """
 
     kind = Keyword()
     community_id = Keyword()
@@ -34,9 +39,9 @@ class KnowledgeDocument(Document):
     title = Text(analyzer=words, fields={"prefixes": Text(analyzer=prefixes, search_analyzer=words)})
     url = Keyword(index=False)
     summary = Text(index=False)
-    body = Text(analyzer=words)
-    title_terms = Text(analyzer=terms)
-    body_terms = Text(analyzer=terms)
+    # Term queries and more-like-this only: counts, no positions.
+    title_terms = Text(analyzer=terms, index_options="freqs")
+    body_terms = Text(analyzer=terms, index_options="freqs")
     visibility = Keyword()
     live = Boolean()
     fingerprint = Keyword()

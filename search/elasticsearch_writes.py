@@ -55,10 +55,14 @@ def version_at(moment: datetime) -> int:
 
 
 def record_source(record: KnowledgeRecord) -> dict:
-    source = {name: getattr(record, name) for name in DOCUMENT_FIELDS}
+    source = document_source({name: getattr(record, name) for name in DOCUMENT_FIELDS})
     source["published"] = record.published.isoformat()
-    source["live"] = True
     return source
+
+
+def document_source(fields: dict) -> dict:
+    """The document of a record's fields: what the mapping holds (no body text), live."""
+    return {**{name: fields[name] for name in DOCUMENT_FIELDS}, "live": True}
 
 
 def index_action(index: str, page_id: int, source: dict, updated_at: datetime) -> dict:
@@ -72,15 +76,18 @@ def index_action(index: str, page_id: int, source: dict, updated_at: datetime) -
     }
 
 
-def write_documents(actions: list[dict]) -> dict[int, str]:
+def write_documents(actions: list[dict], *, request_timeout: float | None = None) -> dict[int, str]:
     """Send one bulk request; the outcome per page id: "ok", "superseded" or "failed".
 
-    Raises the client's error when the cluster cannot be reached at all.
+    `request_timeout` replaces the client's (a rebuild may wait for the
+    cluster's segment merges). Raises the client's error when the cluster
+    cannot be reached at all.
     """
+    client = elasticsearch_client()
+    if request_timeout:
+        client = client.options(request_timeout=request_timeout)
     outcomes = {}
-    for ok, item in streaming_bulk(
-        elasticsearch_client(), actions, chunk_size=max(len(actions), 1), raise_on_error=False
-    ):
+    for ok, item in streaming_bulk(client, actions, chunk_size=max(len(actions), 1), raise_on_error=False):
         operation, result = next(iter(item.items()))
         status = result.get("status", 500)
         if ok or (operation == "delete" and status == 404):

@@ -14,7 +14,7 @@ engine has no point-in-time searches to pair with search_after.
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Exists, OuterRef
+from django.db.models import CharField, Exists, F, OuterRef
 from django.db.models.functions import Cast
 from django.utils import timezone
 from elasticsearch.helpers import scan
@@ -174,7 +174,8 @@ def _compare_documents_with_records(index: str, fix: bool, stale: Drift, extra: 
     for documents in indexed_batches(index):
         # Stamp removals before reading the records: a record created after this
         # moment is newer than the removal, and Elasticsearch keeps its document.
-        removal_version = version_at(timezone.now())
+        read_at = timezone.now()
+        removal_version = version_at(read_at)
         records = {
             page_id: (fingerprint, held)
             for page_id, fingerprint, held in KnowledgeRecord.objects.filter(
@@ -182,6 +183,7 @@ def _compare_documents_with_records(index: str, fix: bool, stale: Drift, extra: 
             ).values_list("pk", "fingerprint", "elasticsearch_fingerprint")
         }
         orphans = {}
+        current = []  # the document is the record as read: noted as held in one UPDATE
         misnoted = {}
         for page_id, (fingerprint, title) in documents.items():
             if page_id not in records:
@@ -190,10 +192,18 @@ def _compare_documents_with_records(index: str, fix: bool, stale: Drift, extra: 
                 continue
             if records[page_id][0] != fingerprint:
                 stale.note(page_id, title)
-            if records[page_id][1] != fingerprint:
+            if records[page_id][1] == fingerprint:
+                continue
+            if records[page_id][0] == fingerprint:
+                current.append(page_id)
+            else:
                 misnoted[page_id] = fingerprint
         if fix:
             # Write down what the index really holds: stale documents become pending.
+            # A record rewritten since it was read is left pending, to be sent again.
+            KnowledgeRecord.objects.filter(pk__in=current, updated_at__lte=read_at).update(
+                elasticsearch_fingerprint=F("fingerprint")
+            )
             note_held_fingerprints(misnoted)
             removed = remove_documents(orphans)
             if removed.error:

@@ -116,8 +116,8 @@ class RequestTiming:
     page_ms: list[float] = field(default_factory=list)
     engine_ms: list[float] = field(default_factory=list)  # the bare engine calls
     adapter_ms: list[float] = field(default_factory=list)  # run_engine for the same calls
-    stopped_after_s: float = 0.0  # the SQL ran past the deadline: nothing timed
-    answered_by: str = ""  # set when another engine answered (Elasticsearch failed): nothing timed
+    # Why the rounds stopped early, or never began: an interrupted statement, Elasticsearch failing.
+    failure: str = ""
 
     @staticmethod
     def median(values: list[float]) -> float:
@@ -198,10 +198,10 @@ def rebuild_ours(url: str, timeout: str = "") -> dict:
     bulk_seconds = []
     write_documents = rebuild.write_documents
 
-    def timed_write(actions):
+    def timed_write(actions, **options):
         started = time.perf_counter()
         try:
-            return write_documents(actions)
+            return write_documents(actions, **options)
         finally:
             bulk_seconds.append(time.perf_counter() - started)
 
@@ -401,7 +401,8 @@ class FallbackLog(logging.Handler):
         self.records: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record.getMessage()[:200])
+        # "Knowledge search fell back to the database: Elasticsearch failed: <why>"
+        self.records.append(record.getMessage().rpartition(": ")[2][:120])
 
     def __enter__(self) -> "FallbackLog":
         logging.getLogger("search.engines").addHandler(self)
@@ -437,10 +438,8 @@ def time_request(client, engine: str, practices: int, query: str, kind: str) -> 
             # Counted now: the captured list is read from the connection's log, which every request clears.
             timing.queries = len(captured)
             timing.engine_calls = len(calls)
-            answered_by = {used for used, _query, _result in calls} - {engine}
-            if answered_by:
-                # Elasticsearch failed (a timeout?) and the database answered: see the log above.
-                timing.answered_by = ", ".join(sorted(answered_by))
+            if fallbacks.records:
+                timing.failure = f"Elasticsearch failed ({fallbacks.records[0]}); the database answered"
                 return timing
             timing.total = calls[0][2].total
             bare = [bare_call(engine, engine_query) for _engine, engine_query, _result in calls]
@@ -455,8 +454,9 @@ def time_request(client, engine: str, practices: int, query: str, kind: str) -> 
             ):
                 page_ms = within_deadline(lambda: get_ok(client, url))
                 if fallbacks.records:
-                    timing.answered_by = (
-                        f"the database (round {len(timing.page_ms) + 1}): {fallbacks.records[0]}"
+                    timing.failure = (
+                        f"in round {len(timing.page_ms) + 1}, Elasticsearch failed ({fallbacks.records[0]}); "
+                        "the database answered"
                     )
                     break
                 timing.page_ms.append(page_ms)
@@ -465,11 +465,20 @@ def time_request(client, engine: str, practices: int, query: str, kind: str) -> 
                     sum(within_deadline(lambda q=q: run_engine(engine, q)) for _e, q, _r in calls)
                 )
         except Stopped:
-            timing.stopped_after_s = DEADLINE_SECONDS
+            where = f"in round {len(timing.page_ms) + 1}, " if timing.page_ms else ""
             if fallbacks.records:
-                timing.answered_by = f"the database, stopped: {fallbacks.records[0]}"
+                timing.failure = (
+                    f"{where}Elasticsearch failed ({fallbacks.records[0]}); the database answered, "
+                    f"its SQL interrupted after {DEADLINE_SECONDS:g} s"
+                )
+            else:
+                timing.failure = (
+                    f"{where}an engine call's SQL ran past {DEADLINE_SECONDS:g} s and was interrupted"
+                )
         except ENGINE_ERRORS as error:
-            timing.answered_by = f"nothing: {type(error).__name__} (in round {len(timing.page_ms) + 1})"
+            timing.failure = (
+                f"in round {len(timing.page_ms) + 1}, Elasticsearch failed: {type(error).__name__}"
+            )
     return timing
 
 
