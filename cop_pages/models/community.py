@@ -9,6 +9,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Page
+from wagtail.search import index
 
 from ..blocks import ChannelBlock
 from .comments_setting import CommentsSettingMixin
@@ -82,6 +83,14 @@ class CommunityPage(CommentsSettingMixin, RoutablePageMixin, Page):
 
     parent_page_types = ["learning_center.LearningCenterPage"]
     subpage_types = ["cop_pages.PracticePage", "cop_pages.MeetingPage"]
+
+    # The text Wagtail's admin search looks in (the knowledge search has its own index).
+    search_fields = Page.search_fields + [
+        index.SearchField("division"),
+        index.SearchField("domain"),
+        index.SearchField("goals_and_scope"),
+        index.SearchField("norms"),
+    ]
 
     content_panels = Page.content_panels + [
         FieldPanel("division"),

@@ -8,6 +8,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
+from wagtail.search import index
 
 from .comments_setting import CommentsSettingMixin
 from .community import SECTION_FEATURES
@@ -53,6 +54,16 @@ class MeetingPage(CommentsSettingMixin, Page):
 
     parent_page_types = ["cop_pages.CommunityPage"]
     subpage_types: list[str] = []
+
+    # The text Wagtail's admin search looks in (the knowledge search has its own index).
+    search_fields = Page.search_fields + [
+        index.SearchField("agenda"),
+        index.SearchField("discussion_summary"),
+        index.SearchField("decisions"),
+        index.SearchField("reflection"),
+        index.RelatedFields("action_items", [index.SearchField("description")]),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(

@@ -10,6 +10,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+from wagtail.search import index
 
 from ..blocks import ResourceStreamBlock
 from .comments_setting import CommentsSettingMixin
@@ -87,6 +88,16 @@ class PracticePage(CommentsSettingMixin, Page):
 
     parent_page_types = ["cop_pages.CommunityPage"]
     subpage_types: list[str] = []
+
+    # The text Wagtail's admin search looks in (the knowledge search has its own index).
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("context"),
+        index.SearchField("practice"),
+        index.SearchField("results"),
+        index.SearchField("lessons"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
 
     content_panels = Page.content_panels + [
         FieldPanel("documented_on"),
