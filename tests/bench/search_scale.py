@@ -65,8 +65,6 @@ DEADLINE_SECONDS = float(os.environ.get("SEARCH_BENCH_DEADLINE", "60"))
 # The second rebuild (records current) takes as long again: only at these sizes.
 REBUILD_AGAIN_AT = SIZES[:1]
 ALIAS = "bench-knowledge"
-# The client's request timeout for a second attempt, when a bulk request of the first timed out.
-PATIENT_TIMEOUT_SECONDS = 120
 WAGTAIL_BACKEND = "wagtail-bench"
 WAGTAIL_INDEX_PREFIX = "wagtail-bench-"
 TARGET_SPEEDUP = 3.0
@@ -184,16 +182,14 @@ def wagtail_backends(url: str) -> dict:
     }
 
 
-def rebuild_ours(url: str, timeout: str = "") -> dict:
-    """``rebuild_index`` as ``search_index rebuild`` runs it; ``timeout`` replaces the client's request timeout."""
+def rebuild_ours(url: str) -> dict:
+    """``rebuild_index`` as ``search_index rebuild`` runs it."""
     from tqdm import tqdm
 
-    from search import elasticsearch_client, rebuild
+    from search import rebuild
     from search.records import searchable_pages  # noqa: F401 - loaded before the baseline
 
     configure_elasticsearch(url)
-    if timeout:
-        elasticsearch_client.REQUEST_TIMEOUT_SECONDS = float(timeout)
     # Each bulk request timed, to tell the cluster's share of the time.
     bulk_seconds = []
     write_documents = rebuild.write_documents
@@ -258,9 +254,8 @@ def main() -> None:
     kind, database, url, result_file = sys.argv[1:]
     start_django(Path(database))
     use_database(database)
-    kind, _colon, option = kind.partition(":")
     try:
-        measured = CHILD_RUNS[kind](url, *([option] if option else []))
+        measured = CHILD_RUNS[kind](url)
     except Exception as error:
         # Reported in the table rather than ending a long bench run.
         Path(result_file).write_text(
@@ -273,7 +268,7 @@ def main() -> None:
 def index_in_child(kind: str, tool: str, url: str, workdir: Path, practices: int) -> IndexRun:
     from django.db import connection
 
-    result_file = workdir / f"search-{kind.partition(':')[0]}.json"
+    result_file = workdir / f"search-{kind}.json"
     result_file.unlink(missing_ok=True)
     database = connection.settings_dict["NAME"]
     child = [sys.executable, "-m", "tests.bench.search_scale", kind, database, url, str(result_file)]
@@ -285,18 +280,6 @@ def index_in_child(kind: str, tool: str, url: str, workdir: Path, practices: int
             tool, practices, pages=0, seconds=0.0, peak_rss_mib=0.0, baseline_rss_mib=0.0, error=error
         )
     return IndexRun(tool=tool, practices=practices, **measured)
-
-
-def rebuild_ours_in_child(tool: str, url: str, workdir: Path, practices: int, step) -> list[IndexRun]:
-    """Our rebuild as configured; should a request time out, once more with the client more patient."""
-    runs = [index_in_child("ours", tool, url, workdir, practices)]
-    if "timed out" in runs[0].error.lower():
-        step(
-            f"The rebuild failed ({runs[0].error}); again with a {PATIENT_TIMEOUT_SECONDS:g} s request timeout"
-        )
-        patient = f"{tool}, request timeout {PATIENT_TIMEOUT_SECONDS:g} s"
-        runs.append(index_in_child(f"ours:{PATIENT_TIMEOUT_SECONDS:g}", patient, url, workdir, practices))
-    return runs
 
 
 # Search requests, in the bench's process.
@@ -517,13 +500,13 @@ def run_search_scale(workdir: Path, rng, step: Callable[[str], None]) -> ScaleRe
                 )
             results.content.append(content)
             step(f"Rebuilding the knowledge index at {size:,} practices (ours, in a child process)")
-            results.index_runs += rebuild_ours_in_child(
-                "ours, first rebuild", server.url, workdir, size, step
+            results.index_runs.append(
+                index_in_child("ours", "ours, first rebuild", server.url, workdir, size)
             )
             if size in REBUILD_AGAIN_AT:
                 step(f"Rebuilding again at {size:,} practices, every record current")
-                results.index_runs += rebuild_ours_in_child(
-                    "ours, again (every record current)", server.url, workdir, size, step
+                results.index_runs.append(
+                    index_in_child("ours", "ours, again (every record current)", server.url, workdir, size)
                 )
             step(f"Wagtail's update_index at {size:,} practices (opensearch3 backend, in a child process)")
             results.index_runs.append(
