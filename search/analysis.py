@@ -190,7 +190,9 @@ def _indexed_word(word: str, language: str) -> str:
 
 def index_terms(text: str, language: str) -> str:
     """The text as index terms, space separated, for the *_terms fields."""
-    return " ".join([_indexed_word(word, language) for word in words(text)])
+    # Numbers index as themselves (neither analysis changes them), outside the
+    # cache: a page's numbers are often its own, and would fill it page by page.
+    return " ".join([word if word.isdigit() else _indexed_word(word, language) for word in words(text)])
 
 
 def query_word_terms(word: str) -> frozenset[str]:
