@@ -42,13 +42,9 @@ def facet_values(row: KnowledgeRecord, name: str) -> list[str]:
     return [] if value is None else [str(value)]
 
 
-def passes(row: KnowledgeRecord, filters: dict[str, tuple[str, ...]], skip: str | None = None) -> bool:
+def passes(row: KnowledgeRecord, filters: dict[str, tuple[str, ...]]) -> bool:
     """Any selected value within a facet, every facet with a selection."""
-    return all(
-        set(values) & set(facet_values(row, name))
-        for name, values in filters.items()
-        if values and name != skip
-    )
+    return all(set(values) & set(facet_values(row, name)) for name, values in filters.items() if values)
 
 
 def matching_rows(engine_query: EngineQuery) -> list[KnowledgeRecord]:
@@ -107,13 +103,23 @@ def sqlite_ranked_rows(queryset, expression: PlainText) -> list[KnowledgeRecord]
 
 
 def facet_counts(rows: list[KnowledgeRecord], filters: dict[str, tuple[str, ...]]) -> dict:
-    counts = {}
-    for name in FACETS:
-        counter = Counter(
-            value for row in rows if passes(row, filters, skip=name) for value in facet_values(row, name)
-        )
-        counts[name] = counter.most_common(FACET_SIZES[name])
-    return counts
+    """Each facet's values counted over the rows that pass every other facet's selection.
+
+    One pass: a row that fails no selection counts for every facet, a row
+    that fails exactly one counts for that facet only (its other values are
+    what selecting more in that facet would add), any other row for none.
+    """
+    selected = {name: set(values) for name, values in filters.items() if values}
+    counters = {name: Counter() for name in FACETS}
+    for row in rows:
+        values = {name: facet_values(row, name) for name in FACETS}
+        failed = [name for name, wanted in selected.items() if not wanted.intersection(values[name])]
+        if not failed:
+            for name in FACETS:
+                counters[name].update(values[name])
+        elif len(failed) == 1:
+            counters[failed[0]].update(values[failed[0]])
+    return {name: counters[name].most_common(FACET_SIZES[name]) for name in FACETS}
 
 
 def search_database(engine_query: EngineQuery) -> EngineResult:

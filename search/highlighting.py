@@ -42,7 +42,12 @@ def highlight(text: str, terms: frozenset[str], language: str, size: int = PASSA
     spans = _word_spans(text)
     if not spans:
         return mark_safe("")  # noqa: S308 - empty string
-    marked = [_matches(normalise(word), terms, language) for _, _, word in spans]
+    seen: dict[str, bool] = {}  # a text repeats its words: each is analysed once
+    marked = []
+    for _, _, word in spans:
+        if word not in seen:
+            seen[word] = _matches(normalise(word), terms, language)
+        marked.append(seen[word])
     start = _best_window(marked, size)
     window = spans[start : start + size]
     parts = ["… " if start > 0 else ""]

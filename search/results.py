@@ -44,7 +44,9 @@ def hits_for(ranked: list[tuple[int, float]], terms: frozenset[str], first_rank:
     A page the engine returns without a record (removed since, and not yet
     gone from the index) is left out rather than shown stale.
     """
-    records = KnowledgeRecord.objects.in_bulk([page_id for page_id, _score in ranked])
+    records = KnowledgeRecord.objects.defer("title_terms", "body_terms").in_bulk(
+        [page_id for page_id, _score in ranked]
+    )
     hits = []
     for page_id, score in ranked:
         record = records.get(page_id)
