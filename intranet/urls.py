@@ -29,6 +29,8 @@ account_patterns = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Before Wagtail's admin: see learning_center/monitoring_urls.py.
+    path("admin/pemantauan/", include("learning_center.monitoring_urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

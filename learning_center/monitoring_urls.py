@@ -1,0 +1,44 @@
+"""The monitoring section's URLs, under /admin/pemantauan/.
+
+They are mounted by the project ahead of Wagtail's admin rather than
+through ``register_admin_urls``: Wagtail sends a logged-in person without
+admin access to its login page, while a monitoring URL must answer 403 to
+anyone signed in who monitors no CoP, staff without the admin included.
+Those who may see it still pass through Wagtail's ``require_admin_access``
+(the admin's language, the log context).
+"""
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import path
+from django.views.defaults import permission_denied
+from wagtail.admin.auth import require_admin_access
+
+from cop_pages.permissions import manageable_communities
+
+from .monitoring_views import CommunityHealthCsvView, CommunityHealthView
+
+APP_NAMESPACE = "learning_center_monitoring"
+app_name = APP_NAMESPACE
+
+
+def monitoring_access(view):
+    """Log in first; then 403 for anyone who monitors no CoP."""
+    admin_view = require_admin_access(view)
+
+    def checked_view(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not manageable_communities(request.user).exists():
+            return permission_denied(request, PermissionDenied())
+        return admin_view(request, *args, **kwargs)
+
+    return checked_view
+
+
+urlpatterns = [
+    path("kesehatan-cop/", monitoring_access(CommunityHealthView.as_view()), name="community_health"),
+    path(
+        "kesehatan-cop.csv", monitoring_access(CommunityHealthCsvView.as_view()), name="community_health_csv"
+    ),
+]
