@@ -29,6 +29,17 @@ def facilitated_communities(user) -> QuerySet:
     ).distinct()
 
 
+def manages_any_community(user) -> bool:
+    """The team and administrators, or the facilitator of some CoP: asked once per user object."""
+    cached = getattr(user, "_manages_any_community", None)
+    if cached is None:
+        cached = manages_every_community(user) or (
+            user.is_authenticated and user.is_active and facilitated_communities(user).exists()
+        )
+        user._manages_any_community = cached
+    return cached
+
+
 def manageable_communities(user) -> QuerySet:
     if manages_every_community(user):
         return CommunityPage.objects.filter(locale=Locale.get_default())

@@ -14,7 +14,7 @@ from django.urls import path
 from django.views.defaults import permission_denied
 from wagtail.admin.auth import require_admin_access
 
-from cop_pages.permissions import manageable_communities
+from cop_pages.permissions import manages_any_community
 
 from .monitoring_views import CommunityHealthCsvView, CommunityHealthView
 
@@ -29,7 +29,7 @@ def monitoring_access(view):
     def checked_view(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not manageable_communities(request.user).exists():
+        if not manages_any_community(request.user):
             return permission_denied(request, PermissionDenied())
         return admin_view(request, *args, **kwargs)
 

@@ -9,14 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from cop_pages.permissions import manageable_communities
+from cop_pages.permissions import manages_any_community
 
 from .monitoring_urls import APP_NAMESPACE
 
 
 class MonitoringMenuItem(MenuItem):
     def is_shown(self, request) -> bool:
-        return manageable_communities(request.user).exists()
+        return manages_any_community(request.user)
 
 
 monitoring_menu = Menu(register_hook_name="register_monitoring_menu_item", construct_hook_name=None)
