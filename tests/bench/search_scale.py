@@ -182,6 +182,28 @@ def wagtail_backends(url: str) -> dict:
     }
 
 
+def timed_into(durations: list[float], function: Callable) -> Callable:
+    """``function``, noting how long each call took in ``durations``."""
+
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            durations.append(time.perf_counter() - started)
+
+    return timed
+
+
+def bulk_figures(durations: list[float]) -> dict:
+    return {
+        "bulk_requests": len(durations),
+        "bulk_seconds": sum(durations),
+        "slowest_bulk_seconds": max(durations, default=0.0),
+        "each_bulk_seconds": [round(seconds, 2) for seconds in durations],
+    }
+
+
 def rebuild_ours(url: str) -> dict:
     """``rebuild_index`` as ``search_index rebuild`` runs it."""
     from tqdm import tqdm
@@ -192,18 +214,9 @@ def rebuild_ours(url: str) -> dict:
     configure_elasticsearch(url)
     # Each bulk request timed, to tell the cluster's share of the time.
     bulk_seconds = []
-    write_documents = rebuild.write_documents
-
-    def timed_write(actions, **options):
-        started = time.perf_counter()
-        try:
-            return write_documents(actions, **options)
-        finally:
-            bulk_seconds.append(time.perf_counter() - started)
-
     baseline = peak_rss_mib()
     with (
-        mock.patch.object(rebuild, "write_documents", timed_write),
+        mock.patch.object(rebuild, "write_documents", timed_into(bulk_seconds, rebuild.write_documents)),
         tqdm(desc="rebuild", unit="page", mininterval=2) as progress,
     ):
         started = time.perf_counter()
@@ -217,10 +230,7 @@ def rebuild_ours(url: str) -> dict:
         "peak_rss_mib": peak_rss_mib(),
         "baseline_rss_mib": baseline,
         "records_written": report.records_written,
-        "bulk_requests": report.bulk_requests,
-        "bulk_seconds": sum(bulk_seconds),
-        "slowest_bulk_seconds": max(bulk_seconds, default=0.0),
-        "each_bulk_seconds": [round(seconds, 2) for seconds in bulk_seconds],
+        **bulk_figures(bulk_seconds),
     }
 
 
@@ -240,20 +250,11 @@ def update_index_wagtail(url: str) -> dict:
     # Each of Wagtail's bulk requests timed too, to tell the cluster's share of its time.
     backend_class = type(get_search_backend(WAGTAIL_BACKEND))
     bulk_seconds = []
-    bulk = backend_class.bulk
-
-    def timed_bulk(self, *args, **kwargs):
-        started = time.perf_counter()
-        try:
-            return bulk(self, *args, **kwargs)
-        finally:
-            bulk_seconds.append(time.perf_counter() - started)
-
     baseline = peak_rss_mib()
     # The command indexes every indexed model; here only the models our index holds.
     with (
         mock.patch.object(rebuild_modelsearch_index, "get_indexed_models", lambda: list(SEARCHABLE_MODELS)),
-        mock.patch.object(backend_class, "bulk", timed_bulk),
+        mock.patch.object(backend_class, "bulk", timed_into(bulk_seconds, backend_class.bulk)),
     ):
         started = time.perf_counter()
         call_command("update_index", backend_name=WAGTAIL_BACKEND, stdout=output)
@@ -265,10 +266,7 @@ def update_index_wagtail(url: str) -> dict:
         "seconds": seconds,
         "peak_rss_mib": peak_rss_mib(),
         "baseline_rss_mib": baseline,
-        "bulk_requests": len(bulk_seconds),
-        "bulk_seconds": sum(bulk_seconds),
-        "slowest_bulk_seconds": max(bulk_seconds, default=0.0),
-        "each_bulk_seconds": [round(seconds, 2) for seconds in bulk_seconds],
+        **bulk_figures(bulk_seconds),
     }
 
 
