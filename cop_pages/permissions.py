@@ -58,9 +58,7 @@ class MembershipPermissionPolicy(ModelPermissionPolicy):
     """Blanket rights for the team, rights over their own CoPs for facilitators."""
 
     def user_has_permission(self, user, action):
-        if manages_every_community(user) or super().user_has_permission(user, action):
-            return True
-        return user.is_authenticated and user.is_active and facilitated_communities(user).exists()
+        return manages_any_community(user) or super().user_has_permission(user, action)
 
     def user_has_permission_for_instance(self, user, action, instance):
         return manageable_memberships(user).filter(pk=instance.pk).exists()
