@@ -84,8 +84,9 @@ def community_health(communities: QuerySet, period: Period) -> list[CommunityHea
     owner_of = _community_of_prefix(rows)
     _count_members(rows)
     contributors = defaultdict(set)
-    _add_practices(rows, owner_of, period, contributors)
-    _add_meetings(rows, owner_of, period, contributors)
+    _add_practices(rows, owner_of, period)
+    _add_meetings(rows, owner_of, period)
+    _add_publishers(owner_of, period, contributors)
     _add_comments(rows, period, contributors)
     _add_publication_delays(rows, owner_of, period)
     _add_open_reviews(rows, owner_of, period)
@@ -157,7 +158,7 @@ def _note_activity(row: CommunityHealth, moment: datetime.datetime | None) -> No
         row.last_activity = moment
 
 
-def _add_practices(rows, owner_of, period: Period, contributors) -> None:
+def _add_practices(rows, owner_of, period: Period) -> None:
     practices = _in_communities(PracticePage.objects.live(), owner_of)
     first_published = _within(period, "first_published_at")
     figures = practices.values("prefix").annotate(
@@ -170,14 +171,9 @@ def _add_practices(rows, owner_of, period: Period, contributors) -> None:
         row.practices_published += figure["published"]
         row.past_review_by += figure["past_review_by"]
         _note_activity(row, figure["last"])
-    authors = (
-        practices.filter(first_published, owner__isnull=False).values_list("prefix", "owner_id").distinct()
-    )
-    for prefix, owner_id in authors:
-        contributors[owner_of[prefix]].add(owner_id)
 
 
-def _add_meetings(rows, owner_of, period: Period, contributors) -> None:
+def _add_meetings(rows, owner_of, period: Period) -> None:
     meetings = _in_communities(MeetingPage.objects.live(), owner_of)
     figures = meetings.values("prefix").annotate(
         held=Count("pk", filter=Q(meeting_date__gte=period.first_day, meeting_date__lte=period.last_day)),
@@ -190,12 +186,17 @@ def _add_meetings(rows, owner_of, period: Period, contributors) -> None:
         if figure["last_meeting"] and (row.last_meeting is None or figure["last_meeting"] > row.last_meeting):
             row.last_meeting = figure["last_meeting"]
         _note_activity(row, figure["last"])
-    authors = (
-        meetings.filter(_within(period, "first_published_at"), owner__isnull=False)
+
+
+def _add_publishers(owner_of, period: Period, contributors) -> None:
+    """The owners of the practices and meeting notes first published in the period: one query."""
+    pages = _in_communities(Page.objects.live().type(PracticePage, MeetingPage), owner_of)
+    publishers = (
+        pages.filter(_within(period, "first_published_at"), owner__isnull=False)
         .values_list("prefix", "owner_id")
         .distinct()
     )
-    for prefix, owner_id in authors:
+    for prefix, owner_id in publishers:
         contributors[owner_of[prefix]].add(owner_id)
 
 

@@ -8,6 +8,8 @@ view is a link that can be shared, and the form works without JavaScript.
 """
 
 import csv
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.http import HttpResponse
 from django.urls import reverse
@@ -22,29 +24,70 @@ from cop_pages.permissions import manageable_communities
 from .community_health import CommunityHealth, community_health
 from .periods import MonitoringFilterForm, Period
 
-# Column key -> (heading, how rows sort by it); the table and the CSV share them.
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the table and of the CSV: its heading, how rows sort by it (None: CSV only), its CSV value."""
+
+    label: str
+    sort_key: Callable[[CommunityHealth], object] | None
+    value: Callable[[CommunityHealth], object]
+
+
+def _median_days(row: CommunityHealth) -> str:
+    return "" if row.median_days_to_publish is None else f"{row.median_days_to_publish:.1f}"
+
+
+def _last_activity(row: CommunityHealth) -> str:
+    if row.last_activity is None:
+        return ""
+    return timezone.localtime(row.last_activity).isoformat(timespec="minutes")
+
+
+def _figure(name: str) -> Callable[[CommunityHealth], object]:
+    return lambda row: getattr(row, name)
+
+
+# Column key (the ``urut`` value) -> column; the table and the CSV share them.
 HEALTH_COLUMNS = {
-    "cop": (gettext_lazy("CoP"), lambda row: row.community.title.lower()),
-    "anggota": (gettext_lazy("Members"), lambda row: row.members),
-    "kontributor": (gettext_lazy("Active contributors"), lambda row: row.active_contributors),
-    "praktik": (gettext_lazy("Practices published"), lambda row: row.practices_published),
-    "pertemuan": (gettext_lazy("Meetings held"), lambda row: row.meetings_held),
-    "komentar": (gettext_lazy("Comments"), lambda row: row.comments),
-    "waktu-terbit": (
+    "cop": Column(
+        gettext_lazy("CoP"), lambda row: row.community.title.lower(), lambda row: row.community.title
+    ),
+    "anggota": Column(gettext_lazy("Members"), _figure("members"), _figure("members")),
+    "kontributor": Column(
+        gettext_lazy("Active contributors"), _figure("active_contributors"), _figure("active_contributors")
+    ),
+    "praktik": Column(
+        gettext_lazy("Practices published"), _figure("practices_published"), _figure("practices_published")
+    ),
+    "pertemuan": Column(gettext_lazy("Meetings held"), _figure("meetings_held"), _figure("meetings_held")),
+    "komentar": Column(gettext_lazy("Comments"), _figure("comments"), _figure("comments")),
+    "waktu-terbit": Column(
         gettext_lazy("Median days to publication"),
         lambda row: (row.median_days_to_publish is None, row.median_days_to_publish or 0),
+        _median_days,
     ),
-    "tinjauan": (gettext_lazy("Open reviews"), lambda row: row.open_reviews),
-    "lewat-tinjau": (gettext_lazy("Past review-by"), lambda row: row.past_review_by),
-    "aktivitas": (
+    "tinjauan": Column(gettext_lazy("Open reviews"), _figure("open_reviews"), _figure("open_reviews")),
+    "lewat-tinjau": Column(
+        gettext_lazy("Past review-by"), _figure("past_review_by"), _figure("past_review_by")
+    ),
+    "aktivitas": Column(
         gettext_lazy("Last activity"),
         lambda row: (row.last_activity is None, row.last_activity and row.last_activity.timestamp()),
+        _last_activity,
     ),
-    "perhatian": (
+    "perhatian": Column(
         gettext_lazy("Needs attention"),
-        lambda row: (not row.needs_attention, len(row.reasons) * -1),
+        lambda row: (not row.needs_attention, -len(row.reasons)),
+        lambda row: _("yes") if row.needs_attention else _("no"),
     ),
 }
+# Only in the CSV, after the table's columns.
+CSV_EXTRA_COLUMNS = (
+    Column(gettext_lazy("Meetings expected"), None, _figure("meetings_expected")),
+    Column(gettext_lazy("Open reviews when the period began"), None, _figure("open_reviews_at_start")),
+    Column(gettext_lazy("Reasons"), None, lambda row: "; ".join(row.reasons)),
+)
 DEFAULT_SORT = "perhatian"
 
 
@@ -71,8 +114,8 @@ class MonitoredRowsMixin:
 
 
 def sorted_rows(rows: list[CommunityHealth], column: str, descending: bool) -> list[CommunityHealth]:
-    by_title = sorted(rows, key=HEALTH_COLUMNS["cop"][1])
-    return sorted(by_title, key=HEALTH_COLUMNS[column][1], reverse=descending)
+    by_title = sorted(rows, key=HEALTH_COLUMNS["cop"].sort_key)
+    return sorted(by_title, key=HEALTH_COLUMNS[column].sort_key, reverse=descending)
 
 
 class CommunityHealthView(MonitoredRowsMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -99,12 +142,12 @@ class CommunityHealthView(MonitoredRowsMixin, WagtailAdminTemplateMixin, Templat
             headings=[
                 {
                     "key": key,
-                    "label": label,
+                    "label": heading.label,
                     "sorted": key == column,
                     "descending": descending,
                     "link": _query_with(query, urut=f"-{key}" if key == column and not descending else key),
                 }
-                for key, (label, _sort) in HEALTH_COLUMNS.items()
+                for key, heading in HEALTH_COLUMNS.items()
             ],
             attention_count=sum(row.needs_attention for row in rows),
             csv_url=reverse("learning_center_monitoring:community_health_csv")
@@ -116,43 +159,18 @@ class CommunityHealthView(MonitoredRowsMixin, WagtailAdminTemplateMixin, Templat
 class CommunityHealthCsvView(MonitoredRowsMixin, View):
     def get(self, request, *args, **kwargs):
         _form, period, rows = self.filtered()
-        column, descending = self.sort_key()
+        column_key, descending = self.sort_key()
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         filename = f"kesehatan-cop-{period.first_day:%Y%m%d}-{period.last_day:%Y%m%d}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         # A byte order mark, so that spreadsheet programs read the accents as UTF-8.
         response.write("\ufeff")
         writer = csv.writer(response)
-        writer.writerow(
-            [str(label) for label, _sort in HEALTH_COLUMNS.values()]
-            + [_("Meetings expected"), _("Open reviews when the period began"), _("Reasons")]
-        )
-        for row in sorted_rows(rows, column, descending):
-            writer.writerow(health_csv_row(row))
+        columns = [*HEALTH_COLUMNS.values(), *CSV_EXTRA_COLUMNS]
+        writer.writerow([str(column.label) for column in columns])
+        for row in sorted_rows(rows, column_key, descending):
+            writer.writerow([column.value(row) for column in columns])
         return response
-
-
-def health_csv_row(row: CommunityHealth) -> list:
-    median = "" if row.median_days_to_publish is None else f"{row.median_days_to_publish:.1f}"
-    last_activity = (
-        timezone.localtime(row.last_activity).isoformat(timespec="minutes") if row.last_activity else ""
-    )
-    return [
-        row.community.title,
-        row.members,
-        row.active_contributors,
-        row.practices_published,
-        row.meetings_held,
-        row.comments,
-        median,
-        row.open_reviews,
-        row.past_review_by,
-        last_activity,
-        _("yes") if row.needs_attention else _("no"),
-        row.meetings_expected,
-        row.open_reviews_at_start,
-        "; ".join(row.reasons),
-    ]
 
 
 def _query_with(query, **changes) -> str:
