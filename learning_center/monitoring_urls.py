@@ -16,7 +16,7 @@ from wagtail.admin.auth import require_admin_access
 
 from cop_pages.permissions import manages_any_community
 
-from .monitoring_views import CommunityHealthCsvView, CommunityHealthView
+from .community_health_views import CommunityHealthView
 
 APP_NAMESPACE = "learning_center_monitoring"
 app_name = APP_NAMESPACE
@@ -38,7 +38,4 @@ def monitoring_access(view):
 
 urlpatterns = [
     path("kesehatan-cop/", monitoring_access(CommunityHealthView.as_view()), name="community_health"),
-    path(
-        "kesehatan-cop.csv", monitoring_access(CommunityHealthCsvView.as_view()), name="community_health_csv"
-    ),
 ]

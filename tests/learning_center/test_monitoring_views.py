@@ -3,6 +3,7 @@
 import csv
 import io
 
+import openpyxl
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -21,7 +22,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 HEALTH_URL = reverse("learning_center_monitoring:community_health")
-CSV_URL = reverse("learning_center_monitoring:community_health_csv")
+CSV_URL = HEALTH_URL + "?export=csv&tabel=kesehatan"
+XLSX_URL = HEALTH_URL + "?export=xlsx&tabel=kesehatan"
 
 
 class Roles:
@@ -59,14 +61,14 @@ def csv_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
 
 
-@pytest.mark.parametrize("url", [HEALTH_URL, CSV_URL])
+@pytest.mark.parametrize("url", [HEALTH_URL, CSV_URL, XLSX_URL])
 def test_staff_without_the_role_are_refused(client, roles, staff, url):
     for person in (roles.contributor, staff):
         client.force_login(person)
         assert client.get(url).status_code == 403, person
 
 
-@pytest.mark.parametrize("url", [HEALTH_URL, CSV_URL])
+@pytest.mark.parametrize("url", [HEALTH_URL, CSV_URL, XLSX_URL])
 def test_anonymous_visitors_are_sent_to_log_in(client, roles, url):
     response = client.get(url)
 
@@ -142,7 +144,7 @@ def test_bad_parameters_never_fail(client, roles, parameters):
     client.force_login(roles.team)
 
     assert client.get(HEALTH_URL, parameters).status_code == 200
-    assert client.get(CSV_URL, parameters).status_code == 200
+    assert client.get(HEALTH_URL, {**parameters, "export": "csv", "tabel": "kesehatan"}).status_code == 200
 
 
 def test_sorting_by_a_column_both_ways(client, roles):
@@ -161,7 +163,7 @@ def test_sorting_by_a_column_both_ways(client, roles):
 def test_the_csv_has_every_row_with_its_headings(client, roles):
     client.force_login(roles.team)
 
-    response = client.get(CSV_URL, {"periode": "90"})
+    response = client.get(HEALTH_URL, {"periode": "90", "export": "csv", "tabel": "kesehatan"})
     table = csv_rows(response)
 
     assert response["Content-Type"].startswith("text/csv")
@@ -191,3 +193,20 @@ def test_the_page_renders_in_the_same_queries_with_more_content(client, roles):
         MembershipFactory(community=cop)
 
     assert queries() == before
+
+
+def test_the_xlsx_has_the_same_rows_as_the_csv(client, roles):
+    client.force_login(roles.team)
+
+    response = client.get(XLSX_URL)
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet_rows = [[("" if cell is None else str(cell)) for cell in row] for row in workbook.active.values]
+
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    assert sheet_rows == csv_rows(client.get(CSV_URL))
+
+
+def test_an_unknown_table_is_not_found(client, roles):
+    client.force_login(roles.team)
+
+    assert client.get(HEALTH_URL, {"export": "csv", "tabel": "tidak-ada"}).status_code == 404
