@@ -29,10 +29,11 @@ from .periods import MonitoringFilterForm, Period
 class Section:
     url_name: str
     label: str
+    icon: str
 
 
-# The views of the section, in the order of its navigation.
-SECTIONS = (Section("community_health", gettext_lazy("CoP health")),)
+# The views of the section, in the order of its navigation and of the admin's submenu.
+SECTIONS = (Section("community_health", gettext_lazy("CoP health"), "glasses"),)
 
 
 class MonitoringView(TableExportMixin, WagtailAdminTemplateMixin, TemplateView):

@@ -55,6 +55,25 @@ class Period:
         return f"{date_format(self.first_day)} – {date_format(self.last_day)}"
 
 
+# Up to this many days, trends are drawn by week; longer periods by calendar month.
+WEEKLY_UP_TO_DAYS = 92
+
+
+def trend_buckets(period: Period) -> list[Period]:
+    """The consecutive parts a trend splits ``period`` into: 7-day weeks from its first day for
+    short periods, calendar months (the first and last cut to the period) for long ones."""
+    buckets = []
+    first_day = period.first_day
+    while first_day <= period.last_day:
+        if period.days <= WEEKLY_UP_TO_DAYS:
+            last_day = first_day + datetime.timedelta(days=6)
+        else:
+            last_day = months_back(first_day, -1) - datetime.timedelta(days=1)
+        buckets.append(Period(first_day, min(last_day, period.last_day)))
+        first_day = buckets[-1].last_day + datetime.timedelta(days=1)
+    return buckets
+
+
 def _local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 

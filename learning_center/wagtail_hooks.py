@@ -1,7 +1,8 @@
 """The "Pemantauan" (monitoring) menu of the admin, for whoever monitors at least one CoP.
 
 Its URLs are in learning_center/monitoring_urls.py, mounted by the project
-ahead of Wagtail's admin (see there why).
+ahead of Wagtail's admin (see there why); its items are the section's
+views (monitoring_base.SECTIONS).
 """
 
 from django.urls import reverse
@@ -11,6 +12,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from cop_pages.permissions import manages_any_community
 
+from .monitoring_base import SECTIONS
 from .monitoring_urls import APP_NAMESPACE
 
 
@@ -22,11 +24,14 @@ class MonitoringMenuItem(MenuItem):
 monitoring_menu = Menu(register_hook_name="register_monitoring_menu_item", construct_hook_name=None)
 
 
-@hooks.register("register_monitoring_menu_item")
-def register_community_health_item():
-    return MonitoringMenuItem(
-        _("CoP health"), reverse(f"{APP_NAMESPACE}:community_health"), icon_name="glasses", order=100
+def section_menu_item(order: int, section):
+    return lambda: MonitoringMenuItem(
+        section.label, reverse(f"{APP_NAMESPACE}:{section.url_name}"), icon_name=section.icon, order=order
     )
+
+
+for position, section in enumerate(SECTIONS, start=1):
+    hooks.register("register_monitoring_menu_item", section_menu_item(position * 100, section))
 
 
 @hooks.register("register_admin_menu_item")
