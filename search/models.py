@@ -116,7 +116,13 @@ class SearchLog(models.Model):
     result_count = models.PositiveIntegerField(_("results"))
     engine = models.CharField(_("engine"), max_length=20)
     language = models.CharField(_("language"), max_length=8)
-    searcher_communities = models.JSONField(_("searcher's CoPs"), default=list)
+    # The searcher's (default-locale) CoPs, a row each, so that reports can filter by CoP in SQL.
+    searcher_communities = models.ManyToManyField(
+        "cop_pages.CommunityPage",
+        through="SearchLogCommunity",
+        related_name="+",
+        verbose_name=_("searcher's CoPs"),
+    )
     # Narrowed by facets: a refinement of a search, not a new question (see search/analytics.py).
     filtered = models.BooleanField(_("with filters"), default=False)
     user = models.ForeignKey(
@@ -131,6 +137,23 @@ class SearchLog(models.Model):
 
     def __str__(self) -> str:
         return self.query
+
+
+class SearchLogCommunity(models.Model):
+    """One CoP the searcher of a logged search belonged to; deleted with the search or the CoP."""
+
+    search = models.ForeignKey(SearchLog, on_delete=models.CASCADE, related_name="community_links")
+    community = models.ForeignKey("cop_pages.CommunityPage", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["search", "community"], name="unique_search_log_community")
+        ]
+        # The unique constraint's index serves lookups by search; this one, reports by CoP.
+        indexes = [models.Index(fields=["community", "search"], name="search_log_community_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.search_id} → {self.community_id}"
 
 
 class SearchClick(models.Model):
