@@ -33,7 +33,11 @@ class Section:
 
 
 # The views of the section, in the order of its navigation and of the admin's submenu.
-SECTIONS = (Section("community_health", gettext_lazy("CoP health"), "glasses"),)
+SECTIONS = (
+    Section("community_health", gettext_lazy("CoP health"), "glasses"),
+    Section("topic_trends", gettext_lazy("Topic trends"), "tag"),
+    Section("cross_community_topics", gettext_lazy("Cross-CoP topics"), "group"),
+)
 
 
 class MonitoringView(TableExportMixin, WagtailAdminTemplateMixin, TemplateView):

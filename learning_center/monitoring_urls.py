@@ -17,6 +17,7 @@ from wagtail.admin.auth import require_admin_access
 from cop_pages.permissions import manages_any_community
 
 from .community_health_views import CommunityHealthView
+from .topic_views import CrossCommunityTopicsView, TopicTrendsView
 
 APP_NAMESPACE = "learning_center_monitoring"
 app_name = APP_NAMESPACE
@@ -38,4 +39,10 @@ def monitoring_access(view):
 
 urlpatterns = [
     path("kesehatan-cop/", monitoring_access(CommunityHealthView.as_view()), name="community_health"),
+    path("tren-topik/", monitoring_access(TopicTrendsView.as_view()), name="topic_trends"),
+    path(
+        "topik-lintas-cop/",
+        monitoring_access(CrossCommunityTopicsView.as_view()),
+        name="cross_community_topics",
+    ),
 ]

@@ -1,0 +1,339 @@
+"""Topics over time: which tags each CoP works on, which several CoPs share, which are rising.
+
+A topic is a tag's name lower-cased ("Katalog" and "katalog" are one
+topic). Its activity in a CoP over a stretch of days is the sum of:
+
+- practices: live practices carrying it, documented on one of those days;
+- meetings: live meeting notes carrying it, dated on one of those days
+  (both from ``topic_counts.page_topic_counts``: the database, or
+  Elasticsearch aggregations when search runs there);
+- comments: visible comments posted in those days (between local midnights)
+  on live practices or meeting notes carrying it, counted for the comment's
+  CoP. Always from the database: comments are not in the knowledge index.
+
+Every function answers for all the CoPs given in a fixed number of
+queries, however many CoPs, tags, pages and comments there are.
+"""
+
+import datetime
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from itertools import zip_longest
+
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber, Substr
+from wagtail.models import Page
+
+from cop_pages.listings import COMMUNITY_PATH_LENGTH
+from cop_pages.models import Comment, CommentState, CommunityPage
+
+from .periods import Period
+from .topic_counts import TAGGED_KINDS, _topic_expression, community_translations, page_topic_counts
+
+# (topic, default-locale CoP id, bucket index)
+CommentKey = tuple[str, int, int]
+# The comments of a page: the reverse relation from the tagged page to Comment.page.
+COMMENTS = "content_object__staff_comments"
+# Sorts after every publication moment.
+NEVER_PUBLISHED = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+
+
+@dataclass
+class TopicActivity:
+    """One topic in one CoP: how many practices, meetings and comments in each bucket."""
+
+    topic: str
+    community: CommunityPage
+    practices: list[int]
+    meetings: list[int]
+    comments: list[int]
+
+    @property
+    def per_bucket(self) -> list[int]:
+        return [sum(figures) for figures in zip(self.practices, self.meetings, self.comments, strict=True)]
+
+    @property
+    def practice_total(self) -> int:
+        return sum(self.practices)
+
+    @property
+    def meeting_total(self) -> int:
+        return sum(self.meetings)
+
+    @property
+    def comment_total(self) -> int:
+        return sum(self.comments)
+
+    @property
+    def total(self) -> int:
+        return self.practice_total + self.meeting_total + self.comment_total
+
+    def add(self, kind: str, bucket: int, count: int) -> None:
+        """Count ``count`` more of ``kind`` ("practice", "meeting" or "comment") in a bucket."""
+        figures = {"practice": self.practices, "meeting": self.meetings, "comment": self.comments}[kind]
+        figures[bucket] += count
+
+
+def most_active_first(activity: TopicActivity) -> tuple:
+    return (-activity.total, activity.topic)
+
+
+def topic_activity(communities: QuerySet[CommunityPage], buckets: list[Period]) -> list[TopicActivity]:
+    """Every topic with any activity in these (default-locale) CoPs, by CoP title then most active."""
+    by_pk = {community.pk: community for community in communities.order_by("title", "pk")}
+    if not by_pk or not buckets:
+        return []
+    figures: dict[tuple[str, int], TopicActivity] = {}
+
+    def figures_of(topic: str, community_id: int) -> TopicActivity:
+        if (topic, community_id) not in figures:
+            empty = [0] * len(buckets)
+            figures[topic, community_id] = TopicActivity(
+                topic, by_pk[community_id], list(empty), list(empty), list(empty)
+            )
+        return figures[topic, community_id]
+
+    for (topic, community_id, bucket, kind), pages in page_topic_counts(communities, buckets).items():
+        figures_of(topic, community_id).add(kind, bucket, pages)
+    for (topic, community_id, bucket), comments in comment_topic_counts(list(by_pk), buckets).items():
+        figures_of(topic, community_id).add("comment", bucket, comments)
+    order = {pk: position for position, pk in enumerate(by_pk)}
+    return sorted(figures.values(), key=lambda row: (order[row.community.pk], *most_active_first(row)))
+
+
+def comment_topic_counts(community_ids: list[int], buckets: list[Period]) -> Counter[CommentKey]:
+    """Visible comments on live tagged pages, per topic, CoP (the comment's) and bucket.
+
+    Three queries: the tag names, then one per kind of tagged page.
+    """
+    counts: Counter[CommentKey] = Counter()
+    if not community_ids or not buckets:
+        return counts
+    posted_in = _bucket_of_moment(f"{COMMENTS}__created_at", buckets)
+    topic = _topic_expression()
+    for through_model, _date_field in TAGGED_KINDS.values():
+        # One filter() call: the conditions, the bucket and the count all use the same comment join.
+        rows = (
+            through_model.objects.filter(
+                content_object__live=True,
+                content_object__expired=False,
+                **{
+                    f"{COMMENTS}__state": CommentState.VISIBLE,
+                    f"{COMMENTS}__community__in": community_ids,
+                    f"{COMMENTS}__created_at__gte": buckets[0].starts_at,
+                    f"{COMMENTS}__created_at__lt": buckets[-1].ends_at,
+                },
+            )
+            .annotate(topic=topic, bucket=posted_in)
+            .values("topic", f"{COMMENTS}__community", "bucket")
+            .annotate(comments=Count(COMMENTS, distinct=True))
+        )
+        for row in rows:
+            counts[(row["topic"], row[f"{COMMENTS}__community"], row["bucket"])] += row["comments"]
+    return counts
+
+
+def _bucket_of_moment(lookup: str, buckets: list[Period]) -> Case:
+    return Case(
+        *(
+            When(**{f"{lookup}__gte": bucket.starts_at, f"{lookup}__lt": bucket.ends_at}, then=Value(index))
+            for index, bucket in enumerate(buckets)
+        ),
+        default=None,
+        output_field=IntegerField(),
+    )
+
+
+def topic_totals(communities: QuerySet[CommunityPage], period: Period) -> Counter[str]:
+    """Each topic's activity over the whole period in all these CoPs together."""
+    totals: Counter[str] = Counter()
+    for (topic, _community, _bucket, _kind), pages in page_topic_counts(communities, [period]).items():
+        totals[topic] += pages
+    community_ids = list(communities.values_list("pk", flat=True))
+    for (topic, _community, _bucket), comments in comment_topic_counts(community_ids, [period]).items():
+        totals[topic] += comments
+    return totals
+
+
+# Topic trends: the most active topics of each CoP.
+
+
+@dataclass
+class CommunityTrend:
+    community: CommunityPage
+    # The most active topics, most active first (ties alphabetical).
+    topics: list[TopicActivity]
+    # How many topics had any activity in the CoP, shown or not.
+    topic_count: int
+
+
+def community_trends(
+    activity: list[TopicActivity], communities: list[CommunityPage], limit: int
+) -> list[CommunityTrend]:
+    """One trend per CoP, in the order given, CoPs without tagged activity included."""
+    topics_of = defaultdict(list)
+    for row in activity:
+        topics_of[row.community.pk].append(row)
+    trends = []
+    for community in communities:
+        ranked = sorted(topics_of[community.pk], key=most_active_first)
+        trends.append(CommunityTrend(community, ranked[:limit], len(ranked)))
+    return trends
+
+
+# Cross-CoP topics: collaboration opportunities.
+
+
+@dataclass
+class TopicPage:
+    """A page that made a topic active in the period, listed under the topic."""
+
+    page: Page
+    community: CommunityPage
+
+
+@dataclass
+class SharedTopic:
+    topic: str
+    # Most active in the topic first, ties by title.
+    communities: list[CommunityPage]
+    activity: int
+    # At most the cap of ``add_topic_pages``, taken in turn from each CoP.
+    pages: list[TopicPage] = field(default_factory=list)
+    page_count: int = 0
+
+
+def shared_topics(activity: list[TopicActivity]) -> list[SharedTopic]:
+    """Topics active in two or more of the CoPs: most CoPs first, then most active, then by name."""
+    rows_of = defaultdict(list)
+    for row in activity:
+        rows_of[row.topic].append(row)
+    shared = [
+        SharedTopic(
+            topic,
+            [row.community for row in sorted(rows, key=lambda row: (-row.total, row.community.title))],
+            sum(row.total for row in rows),
+        )
+        for topic, rows in rows_of.items()
+        if len(rows) > 1
+    ]
+    return sorted(shared, key=lambda shared: (-len(shared.communities), -shared.activity, shared.topic))
+
+
+def add_topic_pages(shared: list[SharedTopic], period: Period, cap: int) -> None:
+    """List under each topic its pages active in the period, at most ``cap``, and count them all.
+
+    A page is active when it counts for the topic's activity: a live practice
+    documented, or live meeting notes dated, in the period, or a live tagged
+    page that received a visible comment in it. Each CoP's pages come most
+    recently published first, and the list takes them from each CoP in turn
+    (in the topic's order of CoPs), so that every CoP is represented.
+    A fixed number of queries whatever the number of topics and pages: the
+    CoPs' translations, the tag names, per kind of page the count and the
+    first pages of each topic in each CoP, then those pages.
+    """
+    if not shared:
+        return
+    communities = {community.pk: community for each in shared for community in each.communities}
+    translations = community_translations(CommunityPage.objects.filter(pk__in=list(communities)))
+    community_of_prefix = {path: communities[default_pk] for _pk, path, default_pk in translations}
+    topics = {shared_topic.topic: shared_topic for shared_topic in shared}
+    # (topic, CoP id) -> page id -> (last published, title)
+    candidates: dict[tuple[str, int], dict] = defaultdict(dict)
+    topic = _topic_expression()
+    for through_model, date_field in TAGGED_KINDS.values():
+        active = (
+            through_model.objects.filter(content_object__live=True, content_object__expired=False)
+            .annotate(prefix=Substr("content_object__path", 1, COMMUNITY_PATH_LENGTH), topic=topic)
+            .filter(prefix__in=list(community_of_prefix), topic__in=list(topics))
+            .filter(_active_in(period, date_field))
+        )
+        for row in active.values("topic").annotate(pages=Count("content_object", distinct=True)):
+            topics[row["topic"]].page_count += row["pages"]
+        first_pages = active.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("topic"), F("prefix")],
+                order_by=[
+                    F("content_object__last_published_at").desc(nulls_last=True),
+                    F("content_object__title").asc(),
+                ],
+            )
+        ).filter(rank__lte=cap)
+        for topic_name, prefix, page_id, published, title in first_pages.values_list(
+            "topic",
+            "prefix",
+            "content_object_id",
+            "content_object__last_published_at",
+            "content_object__title",
+        ):
+            candidates[topic_name, community_of_prefix[prefix].pk][page_id] = (published, title)
+    listed = {key: _most_recent_first(pages)[:cap] for key, pages in candidates.items()}
+    pages = Page.objects.in_bulk({page_id for page_ids in listed.values() for page_id in page_ids})
+    for shared_topic in shared:
+        of_each = [
+            listed.get((shared_topic.topic, community.pk), []) for community in shared_topic.communities
+        ]
+        for page_ids in zip_longest(*of_each):
+            for community, page_id in zip(shared_topic.communities, page_ids, strict=True):
+                if page_id is not None and len(shared_topic.pages) < cap:
+                    shared_topic.pages.append(TopicPage(pages[page_id], community))
+
+
+def _most_recent_first(pages: dict) -> list[int]:
+    """Page ids by last publication, latest first (never recorded: last); the same moment by title."""
+    by_title = sorted(pages, key=lambda page_id: pages[page_id][1])
+    return sorted(by_title, key=lambda page_id: pages[page_id][0] or NEVER_PUBLISHED, reverse=True)
+
+
+def _active_in(period: Period, date_field: str) -> Q:
+    commented = Comment.objects.filter(
+        page=OuterRef("content_object"),
+        state=CommentState.VISIBLE,
+        created_at__gte=period.starts_at,
+        created_at__lt=period.ends_at,
+    )
+    return Q(
+        **{
+            f"content_object__{date_field}__gte": period.first_day,
+            f"content_object__{date_field}__lte": period.last_day,
+        }
+    ) | Q(Exists(commented))
+
+
+# Rising topics: growth against the period before.
+
+
+@dataclass(frozen=True)
+class RisingTopic:
+    topic: str
+    before: int
+    now: int
+
+    @property
+    def change(self) -> int:
+        return self.now - self.before
+
+    @property
+    def is_new(self) -> bool:
+        return self.before == 0
+
+    @property
+    def growth(self) -> float:
+        """Relative growth (1.0 is +100 %); infinite for a topic new in the period."""
+        return math.inf if self.is_new else self.change / self.before
+
+
+def rising_topics(now: Counter[str], before: Counter[str], limit: int) -> list[RisingTopic]:
+    """The topics whose activity grew, most growth first.
+
+    Ranked by absolute growth (more activity added is more to notice), then
+    by relative growth (a topic new in the period first, then 1 -> 3 before
+    5 -> 7), then by activity now, then by name.
+    """
+    rising = [
+        RisingTopic(topic, before[topic], count) for topic, count in now.items() if count > before[topic]
+    ]
+    rising.sort(key=lambda row: (-row.change, -row.growth, -row.now, row.topic))
+    return rising[:limit]
