@@ -37,6 +37,7 @@ SECTIONS = (
     Section("community_health", gettext_lazy("CoP health"), "glasses"),
     Section("topic_trends", gettext_lazy("Topic trends"), "tag"),
     Section("cross_community_topics", gettext_lazy("Cross-CoP topics"), "group"),
+    Section("knowledge_gaps", gettext_lazy("Knowledge gaps"), "search"),
 )
 
 

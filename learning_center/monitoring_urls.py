@@ -17,6 +17,7 @@ from wagtail.admin.auth import require_admin_access
 from cop_pages.permissions import manages_any_community
 
 from .community_health_views import CommunityHealthView
+from .knowledge_gap_views import KnowledgeGapsView
 from .topic_views import CrossCommunityTopicsView, TopicTrendsView
 
 APP_NAMESPACE = "learning_center_monitoring"
@@ -45,4 +46,5 @@ urlpatterns = [
         monitoring_access(CrossCommunityTopicsView.as_view()),
         name="cross_community_topics",
     ),
+    path("kesenjangan-pengetahuan/", monitoring_access(KnowledgeGapsView.as_view()), name="knowledge_gaps"),
 ]
