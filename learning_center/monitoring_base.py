@@ -38,6 +38,7 @@ SECTIONS = (
     Section("topic_trends", gettext_lazy("Topic trends"), "tag"),
     Section("cross_community_topics", gettext_lazy("Cross-CoP topics"), "group"),
     Section("knowledge_gaps", gettext_lazy("Knowledge gaps"), "search"),
+    Section("recognition", gettext_lazy("Recognition"), "pick"),
 )
 
 

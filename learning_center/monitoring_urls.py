@@ -18,6 +18,7 @@ from cop_pages.permissions import manages_any_community
 
 from .community_health_views import CommunityHealthView
 from .knowledge_gap_views import KnowledgeGapsView
+from .recognition_views import FeaturePracticeView, RecognitionView
 from .topic_views import CrossCommunityTopicsView, TopicTrendsView
 
 APP_NAMESPACE = "learning_center_monitoring"
@@ -47,4 +48,10 @@ urlpatterns = [
         name="cross_community_topics",
     ),
     path("kesenjangan-pengetahuan/", monitoring_access(KnowledgeGapsView.as_view()), name="knowledge_gaps"),
+    path("apresiasi/", monitoring_access(RecognitionView.as_view()), name="recognition"),
+    path(
+        "apresiasi/pilihan/<int:page_id>/",
+        monitoring_access(FeaturePracticeView.as_view()),
+        name="feature_practice",
+    ),
 ]

@@ -1,0 +1,277 @@
+"""Recognition: who contributed most to each CoP in a period, and the practices featured on the home.
+
+Per person and per (default-locale) CoP, over the period; the pages of the
+CoP's English translation count for it:
+
+- practices published: live practices first published in the period that
+  the person owns (``Page.owner``, who created it) or is listed among its
+  contributors: documenting a practice is often teamwork, and a learning
+  center thanks everyone named on it. Each practice counts once per person;
+- helpful reactions received: "Bermanfaat" marks given in the period by
+  someone else on a live practice or meeting notes they own (or, for a
+  practice, are listed on) or on one of their visible comments;
+- meeting notes written: live meeting pages first published in the period
+  that they own;
+- comments marked helpful: their visible comments that someone else marked
+  helpful in the period, each comment once however many marks it got.
+
+A person's ``score`` is the plain sum of the four; the ranking is by score,
+then name, so that ties always come out in the same order. Each figure is
+one grouped query over all CoPs at once, keyed by the CoP's tree path (or
+by the comment's CoP), so the figures cost the same number of queries
+whatever the number of CoPs, people and reactions.
+
+A practice is featured ("Praktik pilihan") through a new revision that is
+published at once (``set_featured``), never by editing the live row: the
+page's history records who did it, the search index hears of it, and a
+draft someone else is working on is never published along with it.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
+
+from cop_pages.listings import COMMUNITY_DEPTH, COMMUNITY_PATH_LENGTH
+from cop_pages.models import CommentState, CommunityPage, MeetingPage, PracticePage, Reaction
+
+from .community_health import _within
+from .periods import Period
+
+# How many contributors each CoP shows; the download lists them all.
+TOP_CONTRIBUTORS = 5
+# How many of the period's most helpful practices are offered for featuring.
+MOST_HELPFUL_PRACTICES = 10
+FIGURES = ("practices_published", "helpful_reactions", "meeting_notes", "helpful_comments")
+
+
+@dataclass
+class Contribution:
+    """One person's figures in one CoP over the period."""
+
+    community: CommunityPage
+    person: object
+    practices_published: int = 0
+    helpful_reactions: int = 0
+    meeting_notes: int = 0
+    helpful_comments: int = 0
+    rank: int = 0
+
+    @property
+    def score(self) -> int:
+        return sum(getattr(self, figure) for figure in FIGURES)
+
+    @property
+    def name(self) -> str:
+        return self.person.get_full_name() or self.person.username
+
+
+@dataclass
+class CommunityRecognition:
+    community: CommunityPage
+    # Everyone with something to their name, best first.
+    contributors: list[Contribution] = field(default_factory=list)
+
+    @property
+    def top(self) -> list[Contribution]:
+        return self.contributors[:TOP_CONTRIBUTORS]
+
+
+def community_prefixes(communities: Iterable[CommunityPage]) -> dict[str, int]:
+    """Tree path of each (default-locale) CoP and of its translations -> the default-locale CoP's id."""
+    keys = {community.translation_key: community.pk for community in communities}
+    translations = CommunityPage.objects.filter(translation_key__in=list(keys)).values_list(
+        "path", "translation_key"
+    )
+    return {path: keys[key] for path, key in translations}
+
+
+def _under(queryset: QuerySet, owner_of: dict[str, int], path: str = "path") -> QuerySet:
+    """The rows whose page (at ``path``) lies under one of the CoPs, annotated with the CoP's ``prefix``."""
+    return queryset.annotate(prefix=Substr(path, 1, COMMUNITY_PATH_LENGTH)).filter(prefix__in=list(owner_of))
+
+
+def recognition(communities: QuerySet, period: Period) -> list[CommunityRecognition]:
+    """Each of these (default-locale) CoPs, by title, with its contributors over ``period`` ranked."""
+    by_pk = {community.pk: community for community in communities.order_by("title", "pk")}
+    if not by_pk:
+        return []
+    owner_of = community_prefixes(by_pk.values())
+    figures: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
+    _add_practices(figures, owner_of, period)
+    _add_meeting_notes(figures, owner_of, period)
+    _add_page_reactions(figures, owner_of, period)
+    _add_comment_reactions(figures, list(by_pk), period)
+    people = get_user_model().objects.in_bulk({person_id for _, person_id in figures})
+    rows = {pk: CommunityRecognition(community) for pk, community in by_pk.items()}
+    for (community_id, person_id), counts in figures.items():
+        rows[community_id].contributors.append(Contribution(by_pk[community_id], people[person_id], **counts))
+    for row in rows.values():
+        row.contributors.sort(key=_ranking)
+        for rank, contribution in enumerate(row.contributors, start=1):
+            contribution.rank = rank
+    return list(rows.values())
+
+
+def _ranking(contribution: Contribution) -> tuple:
+    return (-contribution.score, contribution.name.lower(), contribution.person.username)
+
+
+def _published_practices(owner_of: dict[str, int], period: Period) -> QuerySet:
+    return _under(PracticePage.objects.live(), owner_of).filter(_within(period, "first_published_at"))
+
+
+def _add_practices(figures, owner_of, period: Period) -> None:
+    """Two queries: the owners, then the listed contributors who are not also the owner."""
+    published = _published_practices(owner_of, period)
+    owners = published.filter(owner__isnull=False).values_list("prefix", "owner").annotate(n=Count("pk"))
+    credited = (
+        _under(PracticePage.contributors.through.objects, owner_of, "practicepage__path")
+        .filter(practicepage__in=published.values("pk"))
+        .exclude(user=F("practicepage__owner"))
+        .values_list("prefix", "user")
+        .annotate(n=Count("pk"))
+    )
+    for rows in (owners, credited):
+        for prefix, person_id, count in rows:
+            figures[owner_of[prefix], person_id]["practices_published"] += count
+
+
+def _add_meeting_notes(figures, owner_of, period: Period) -> None:
+    meetings = _under(MeetingPage.objects.live(), owner_of).filter(
+        _within(period, "first_published_at"), owner__isnull=False
+    )
+    for prefix, person_id, count in meetings.values_list("prefix", "owner").annotate(n=Count("pk")):
+        figures[owner_of[prefix], person_id]["meeting_notes"] += count
+
+
+def _add_page_reactions(figures, owner_of, period: Period) -> None:
+    """Marks on live practices and meeting notes: for the owner, and for a practice's listed contributors.
+
+    A contributor who is also the owner is credited once, as the owner.
+    """
+    marks = _under(
+        Reaction.objects.filter(
+            _within(period, "created_at"), page__live=True, page__depth__gt=COMMUNITY_DEPTH
+        ),
+        owner_of,
+        "page__path",
+    )
+    to_owners = (
+        marks.filter(page__owner__isnull=False)
+        .exclude(user=F("page__owner"))
+        .values_list("prefix", "page__owner")
+        .annotate(n=Count("pk"))
+    )
+    # From the contributors' side, so that each mark is joined to each contributor of its practice.
+    to_contributors = (
+        _under(PracticePage.contributors.through.objects, owner_of, "practicepage__path")
+        .filter(
+            _within(period, "practicepage__helpful_marks__created_at"),
+            practicepage__live=True,
+        )
+        .exclude(user=F("practicepage__owner"))
+        .values_list("prefix", "user")
+        .annotate(n=Count("pk", filter=~Q(practicepage__helpful_marks__user=F("user"))))
+    )
+    for rows in (to_owners, to_contributors):
+        for prefix, person_id, count in rows:
+            if count:
+                figures[owner_of[prefix], person_id]["helpful_reactions"] += count
+
+
+def _add_comment_reactions(figures, community_ids: list[int], period: Period) -> None:
+    """Marks on visible comments of live pages: the marks, and how many comments got one."""
+    marks = (
+        Reaction.objects.filter(
+            _within(period, "created_at"),
+            comment__community__in=community_ids,
+            comment__state=CommentState.VISIBLE,
+            comment__deleted_at=None,
+            comment__page__live=True,
+        )
+        .exclude(user=F("comment__author"))
+        .values_list("comment__community", "comment__author")
+        .annotate(marks=Count("pk"), comments=Count("comment", distinct=True))
+    )
+    for community_id, person_id, mark_count, comment_count in marks:
+        counts = figures[community_id, person_id]
+        counts["helpful_reactions"] += mark_count
+        counts["helpful_comments"] += comment_count
+
+
+# Praktik pilihan ------------------------------------------------------------
+
+
+def practices_in(communities: Iterable[CommunityPage]) -> QuerySet:
+    """The practices under these CoPs and their translations, each annotated with its CoP's ``prefix``."""
+    return _under(PracticePage.objects.all(), community_prefixes(communities))
+
+
+def _helpful_marks(period: Period) -> Count:
+    """The marks a practice received in ``period`` from anyone but its owner."""
+    in_period = _within(period, "helpful_marks__created_at")
+    return Count("helpful_marks", filter=in_period & ~Q(helpful_marks__user=F("owner")))
+
+
+# Only what the lists show and the buttons need; the documented sections stay in the database.
+LISTED_PRACTICE_DEFERS = ("summary", "context", "practice", "results", "lessons", "resources")
+
+
+def featured_and_helpful(
+    communities: QuerySet, period: Period
+) -> tuple[list[PracticePage], list[PracticePage]]:
+    """The live featured practices of these CoPs (newest documented first, as the home orders them)
+    and the period's most helpful ones, each with ``community`` (the default-locale CoP) and
+    ``helpful`` (the marks of the period): four queries."""
+    by_pk = {community.pk: community for community in communities}
+    owner_of = community_prefixes(by_pk.values())
+    practices = (
+        _under(PracticePage.objects.live(), owner_of).defer(*LISTED_PRACTICE_DEFERS).select_related("locale")
+    )
+    featured = practices.filter(featured=True).annotate(helpful=_helpful_marks(period))
+    # Joined to the period's marks first, so that only practices marked in the period are grouped.
+    marked = practices.filter(_within(period, "helpful_marks__created_at")).annotate(
+        helpful=Count("helpful_marks", filter=~Q(helpful_marks__user=F("owner")))
+    )
+    featured = list(featured.order_by("-documented_on", "-pk"))
+    helpful = list(marked.filter(helpful__gt=0).order_by("-helpful", "title", "pk")[:MOST_HELPFUL_PRACTICES])
+    for practice in featured + helpful:
+        practice.community = by_pk[owner_of[practice.prefix]]
+    return featured, helpful
+
+
+class FeaturingRefused(Exception):
+    """The practice cannot be (un)featured as it stands; the message says why."""
+
+
+def set_featured(practice: PracticePage, featured: bool, user) -> bool:
+    """Feature a live practice, or stop featuring it, through a published revision by ``user``.
+
+    Returns False when it already was as asked. Refused for a page that is
+    not live, that has unpublished changes (someone's draft, or a version
+    under review: publishing now would publish it too) or that someone
+    else has locked.
+    """
+    if not practice.live:
+        raise FeaturingRefused(_("“%(title)s” is not published.") % {"title": practice.title})
+    if practice.has_unpublished_changes:
+        raise FeaturingRefused(
+            _(
+                "“%(title)s” has changes that are not published yet. Publish or discard them in the "
+                "editor first, so that they are not published along with this."
+            )
+            % {"title": practice.title}
+        )
+    if practice.permissions_for_user(user).page_locked():
+        raise FeaturingRefused(_("“%(title)s” is locked by someone else.") % {"title": practice.title})
+    if practice.featured == featured:
+        return False
+    practice.featured = featured
+    revision = practice.save_revision(user=user, log_action=True)
+    revision.publish(user=user)
+    return True
