@@ -39,6 +39,7 @@ SECTIONS = (
     Section("cross_community_topics", gettext_lazy("Cross-CoP topics"), "group"),
     Section("knowledge_gaps", gettext_lazy("Knowledge gaps"), "search"),
     Section("recognition", gettext_lazy("Recognition"), "pick"),
+    Section("evaluation_report", gettext_lazy("Evaluation report"), "doc-full"),
 )
 
 

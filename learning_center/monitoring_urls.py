@@ -19,6 +19,7 @@ from cop_pages.permissions import manages_any_community
 from .community_health_views import CommunityHealthView
 from .knowledge_gap_views import KnowledgeGapsView
 from .recognition_views import FeaturePracticeView, RecognitionView
+from .report_views import EvaluationReportView
 from .topic_views import CrossCommunityTopicsView, TopicTrendsView
 
 APP_NAMESPACE = "learning_center_monitoring"
@@ -47,6 +48,7 @@ urlpatterns = [
         monitoring_access(CrossCommunityTopicsView.as_view()),
         name="cross_community_topics",
     ),
+    path("laporan/", monitoring_access(EvaluationReportView.as_view()), name="evaluation_report"),
     path("kesenjangan-pengetahuan/", monitoring_access(KnowledgeGapsView.as_view()), name="knowledge_gaps"),
     path("apresiasi/", monitoring_access(RecognitionView.as_view()), name="recognition"),
     path(

@@ -12,6 +12,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from cop_pages.permissions import manages_any_community
 
+from .dashboard import add_glance_panel
 from .monitoring_base import SECTIONS
 from .monitoring_urls import APP_NAMESPACE
 
@@ -37,3 +38,9 @@ for position, section in enumerate(SECTIONS, start=1):
 @hooks.register("register_admin_menu_item")
 def register_monitoring_menu():
     return SubmenuMenuItem(_("Monitoring"), monitoring_menu, icon_name="glasses", order=250)
+
+
+@hooks.register("construct_homepage_panels")
+def learning_center_glance_panel(request, panels):
+    """The "Pusat Belajar sekilas" panel at the top of the dashboard, for the learning-center team."""
+    add_glance_panel(request, panels)
