@@ -48,7 +48,8 @@ from cop_pages.models import (
     PracticePage,
 )
 
-from .periods import Period
+from .community_scope import community_prefixes, under_communities
+from .periods import Period, within
 
 INACTIVE_DAYS = 60
 
@@ -81,7 +82,7 @@ def community_health(communities: QuerySet, period: Period) -> list[CommunityHea
     rows = {community.pk: CommunityHealth(community) for community in communities.order_by("title", "pk")}
     if not rows:
         return []
-    owner_of = _community_of_prefix(rows)
+    owner_of = community_prefixes(row.community for row in rows.values())
     _count_members(rows)
     contributors = defaultdict(set)
     _add_practices(rows, owner_of, period)
@@ -128,25 +129,6 @@ def attention_reasons(row: CommunityHealth, today: datetime.date) -> list[str]:
     return reasons
 
 
-def _community_of_prefix(rows: dict[int, CommunityHealth]) -> dict[str, int]:
-    """Tree path of each CoP page and of its translations -> the default-locale CoP's id."""
-    keys = {row.community.translation_key: pk for pk, row in rows.items()}
-    translations = CommunityPage.objects.filter(translation_key__in=list(keys)).values_list(
-        "path", "translation_key"
-    )
-    return {path: keys[key] for path, key in translations}
-
-
-def _in_communities(queryset: QuerySet, owner_of: dict[str, int]) -> QuerySet:
-    return queryset.annotate(prefix=Substr("path", 1, COMMUNITY_PATH_LENGTH)).filter(
-        prefix__in=list(owner_of)
-    )
-
-
-def _within(period: Period, lookup: str) -> Q:
-    return Q(**{f"{lookup}__gte": period.starts_at, f"{lookup}__lt": period.ends_at})
-
-
 def _count_members(rows: dict[int, CommunityHealth]) -> None:
     counts = Membership.objects.filter(community__in=list(rows)).values("community").annotate(n=Count("pk"))
     for count in counts:
@@ -159,8 +141,8 @@ def _note_activity(row: CommunityHealth, moment: datetime.datetime | None) -> No
 
 
 def _add_practices(rows, owner_of, period: Period) -> None:
-    practices = _in_communities(PracticePage.objects.live(), owner_of)
-    first_published = _within(period, "first_published_at")
+    practices = under_communities(PracticePage.objects.live(), owner_of)
+    first_published = within(period, "first_published_at")
     figures = practices.values("prefix").annotate(
         published=Count("pk", filter=first_published),
         past_review_by=Count("pk", filter=Q(review_by__lt=timezone.localdate())),
@@ -174,7 +156,7 @@ def _add_practices(rows, owner_of, period: Period) -> None:
 
 
 def _add_meetings(rows, owner_of, period: Period) -> None:
-    meetings = _in_communities(MeetingPage.objects.live(), owner_of)
+    meetings = under_communities(MeetingPage.objects.live(), owner_of)
     figures = meetings.values("prefix").annotate(
         held=Count("pk", filter=Q(meeting_date__gte=period.first_day, meeting_date__lte=period.last_day)),
         last_meeting=Max("meeting_date", filter=Q(meeting_date__lte=timezone.localdate())),
@@ -190,9 +172,9 @@ def _add_meetings(rows, owner_of, period: Period) -> None:
 
 def _add_publishers(owner_of, period: Period, contributors) -> None:
     """The owners of the practices and meeting notes first published in the period: one query."""
-    pages = _in_communities(Page.objects.live().type(PracticePage, MeetingPage), owner_of)
+    pages = under_communities(Page.objects.live().type(PracticePage, MeetingPage), owner_of)
     publishers = (
-        pages.filter(_within(period, "first_published_at"), owner__isnull=False)
+        pages.filter(within(period, "first_published_at"), owner__isnull=False)
         .values_list("prefix", "owner_id")
         .distinct()
     )
@@ -202,7 +184,7 @@ def _add_publishers(owner_of, period: Period, contributors) -> None:
 
 def _add_comments(rows, period: Period, contributors) -> None:
     comments = Comment.objects.filter(community__in=list(rows), state=CommentState.VISIBLE)
-    posted = _within(period, "created_at")
+    posted = within(period, "created_at")
     figures = comments.values("community").annotate(n=Count("pk", filter=posted), last=Max("created_at"))
     for figure in figures:
         row = rows[figure["community"]]
@@ -214,8 +196,8 @@ def _add_comments(rows, period: Period, contributors) -> None:
 
 def _add_publication_delays(rows, owner_of, period: Period) -> None:
     """Median days from the approved submission to the first publication, per CoP."""
-    published = _in_communities(PracticePage.objects.live(), owner_of).filter(
-        _within(period, "first_published_at")
+    published = under_communities(PracticePage.objects.live(), owner_of).filter(
+        within(period, "first_published_at")
     )
     first_published = {
         pk: (prefix, moment)

@@ -30,8 +30,9 @@ from cop_pages.listings import COMMUNITY_PATH_LENGTH
 from cop_pages.models import CommunityPage, MeetingActionItem, MeetingPage, Membership, PracticePage
 
 from .community_health import CommunityHealth, community_health
+from .community_scope import community_translations
 from .periods import Period
-from .topic_counts import community_translations, page_topic_counts
+from .topic_counts import page_topic_counts
 
 TOP_TOPICS = 5
 

@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import TextChoices
+from django.db.models import Q, TextChoices
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +53,11 @@ class Period:
 
     def label(self) -> str:
         return f"{date_format(self.first_day)} – {date_format(self.last_day)}"
+
+
+def within(period: Period, lookup: str) -> Q:
+    """The rows whose moment at ``lookup`` falls in the period (between its local midnights)."""
+    return Q(**{f"{lookup}__gte": period.starts_at, f"{lookup}__lt": period.ends_at})
 
 
 # Up to this many days, trends are drawn by week; longer periods by calendar month.

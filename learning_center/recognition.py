@@ -33,14 +33,13 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
-from cop_pages.listings import COMMUNITY_DEPTH, COMMUNITY_PATH_LENGTH
+from cop_pages.listings import COMMUNITY_DEPTH
 from cop_pages.models import CommentState, CommunityPage, MeetingPage, PracticePage, Reaction
 
-from .community_health import _within
-from .periods import Period
+from .community_scope import community_prefixes, under_communities
+from .periods import Period, within
 
 # How many contributors each CoP shows; the download lists them all.
 TOP_CONTRIBUTORS = 5
@@ -81,20 +80,6 @@ class CommunityRecognition:
         return self.contributors[:TOP_CONTRIBUTORS]
 
 
-def community_prefixes(communities: Iterable[CommunityPage]) -> dict[str, int]:
-    """Tree path of each (default-locale) CoP and of its translations -> the default-locale CoP's id."""
-    keys = {community.translation_key: community.pk for community in communities}
-    translations = CommunityPage.objects.filter(translation_key__in=list(keys)).values_list(
-        "path", "translation_key"
-    )
-    return {path: keys[key] for path, key in translations}
-
-
-def _under(queryset: QuerySet, owner_of: dict[str, int], path: str = "path") -> QuerySet:
-    """The rows whose page (at ``path``) lies under one of the CoPs, annotated with the CoP's ``prefix``."""
-    return queryset.annotate(prefix=Substr(path, 1, COMMUNITY_PATH_LENGTH)).filter(prefix__in=list(owner_of))
-
-
 def recognition(communities: QuerySet, period: Period) -> list[CommunityRecognition]:
     """Each of these (default-locale) CoPs, by title, with its contributors over ``period`` ranked."""
     by_pk = {community.pk: community for community in communities.order_by("title", "pk")}
@@ -122,7 +107,9 @@ def _ranking(contribution: Contribution) -> tuple:
 
 
 def _published_practices(owner_of: dict[str, int], period: Period) -> QuerySet:
-    return _under(PracticePage.objects.live(), owner_of).filter(_within(period, "first_published_at"))
+    return under_communities(PracticePage.objects.live(), owner_of).filter(
+        within(period, "first_published_at")
+    )
 
 
 def _add_practices(figures, owner_of, period: Period) -> None:
@@ -130,7 +117,7 @@ def _add_practices(figures, owner_of, period: Period) -> None:
     published = _published_practices(owner_of, period)
     owners = published.filter(owner__isnull=False).values_list("prefix", "owner").annotate(n=Count("pk"))
     credited = (
-        _under(PracticePage.contributors.through.objects, owner_of, "practicepage__path")
+        under_communities(PracticePage.contributors.through.objects, owner_of, "practicepage__path")
         .filter(practicepage__in=published.values("pk"))
         .exclude(user=F("practicepage__owner"))
         .values_list("prefix", "user")
@@ -142,8 +129,8 @@ def _add_practices(figures, owner_of, period: Period) -> None:
 
 
 def _add_meeting_notes(figures, owner_of, period: Period) -> None:
-    meetings = _under(MeetingPage.objects.live(), owner_of).filter(
-        _within(period, "first_published_at"), owner__isnull=False
+    meetings = under_communities(MeetingPage.objects.live(), owner_of).filter(
+        within(period, "first_published_at"), owner__isnull=False
     )
     for prefix, person_id, count in meetings.values_list("prefix", "owner").annotate(n=Count("pk")):
         figures[owner_of[prefix], person_id]["meeting_notes"] += count
@@ -154,9 +141,9 @@ def _add_page_reactions(figures, owner_of, period: Period) -> None:
 
     A contributor who is also the owner is credited once, as the owner.
     """
-    marks = _under(
+    marks = under_communities(
         Reaction.objects.filter(
-            _within(period, "created_at"), page__live=True, page__depth__gt=COMMUNITY_DEPTH
+            within(period, "created_at"), page__live=True, page__depth__gt=COMMUNITY_DEPTH
         ),
         owner_of,
         "page__path",
@@ -169,9 +156,9 @@ def _add_page_reactions(figures, owner_of, period: Period) -> None:
     )
     # From the contributors' side, so that each mark is joined to each contributor of its practice.
     to_contributors = (
-        _under(PracticePage.contributors.through.objects, owner_of, "practicepage__path")
+        under_communities(PracticePage.contributors.through.objects, owner_of, "practicepage__path")
         .filter(
-            _within(period, "practicepage__helpful_marks__created_at"),
+            within(period, "practicepage__helpful_marks__created_at"),
             practicepage__live=True,
         )
         .exclude(user=F("practicepage__owner"))
@@ -188,7 +175,7 @@ def _add_comment_reactions(figures, community_ids: list[int], period: Period) ->
     """Marks on visible comments of live pages: the marks, and how many comments got one."""
     marks = (
         Reaction.objects.filter(
-            _within(period, "created_at"),
+            within(period, "created_at"),
             comment__community__in=community_ids,
             comment__state=CommentState.VISIBLE,
             comment__deleted_at=None,
@@ -209,12 +196,12 @@ def _add_comment_reactions(figures, community_ids: list[int], period: Period) ->
 
 def practices_in(communities: Iterable[CommunityPage]) -> QuerySet:
     """The practices under these CoPs and their translations, each annotated with its CoP's ``prefix``."""
-    return _under(PracticePage.objects.all(), community_prefixes(communities))
+    return under_communities(PracticePage.objects.all(), community_prefixes(communities))
 
 
 def _helpful_marks(period: Period) -> Count:
     """The marks a practice received in ``period`` from anyone but its owner."""
-    in_period = _within(period, "helpful_marks__created_at")
+    in_period = within(period, "helpful_marks__created_at")
     return Count("helpful_marks", filter=in_period & ~Q(helpful_marks__user=F("owner")))
 
 
@@ -231,11 +218,13 @@ def featured_and_helpful(
     by_pk = {community.pk: community for community in communities}
     owner_of = community_prefixes(by_pk.values())
     practices = (
-        _under(PracticePage.objects.live(), owner_of).defer(*LISTED_PRACTICE_DEFERS).select_related("locale")
+        under_communities(PracticePage.objects.live(), owner_of)
+        .defer(*LISTED_PRACTICE_DEFERS)
+        .select_related("locale")
     )
     featured = practices.filter(featured=True).annotate(helpful=_helpful_marks(period))
     # Joined to the period's marks first, so that only practices marked in the period are grouped.
-    marked = practices.filter(_within(period, "helpful_marks__created_at")).annotate(
+    marked = practices.filter(within(period, "helpful_marks__created_at")).annotate(
         helpful=Count("helpful_marks", filter=~Q(helpful_marks__user=F("owner")))
     )
     featured = list(featured.order_by("-documented_on", "-pk"))

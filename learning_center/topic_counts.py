@@ -16,7 +16,7 @@ what the knowledge index holds:
 
 from collections import Counter
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Lower, Substr
 from elasticsearch.dsl import MultiSearch, Search
 from taggit.models import Tag
@@ -26,6 +26,7 @@ from cop_pages.models import CommunityPage, MeetingPageTag, PracticePageTag
 from search.elasticsearch_client import elasticsearch_client, index_alias
 from search.engines import configured_engine, with_fallback
 
+from .community_scope import community_translations
 from .periods import Period
 
 # (topic, default-locale CoP id, bucket index, kind "practice" | "meeting")
@@ -49,16 +50,6 @@ def page_topic_counts(communities: QuerySet[CommunityPage], buckets: list[Period
     return counts
 
 
-def community_translations(communities: QuerySet[CommunityPage]) -> list[tuple[int, str, int]]:
-    """(page id, tree path, default-locale CoP id) of each CoP page and of its translations, in one query."""
-    pages = CommunityPage.objects.filter(translation_key__in=communities.values("translation_key")).annotate(
-        chosen=Exists(communities.filter(pk=OuterRef("pk")))
-    )
-    rows = list(pages.values_list("pk", "path", "translation_key", "chosen"))
-    community_of_key = {key: pk for pk, _path, key, chosen in rows if chosen}
-    return [(pk, path, community_of_key[key]) for pk, path, key, _chosen in rows]
-
-
 # The database: four queries whatever the amount of content (the CoPs, the tags, one per kind).
 
 
@@ -71,7 +62,7 @@ def database_page_topic_counts(
     community_of_prefix = {path: community for _pk, path, community in community_translations(communities)}
     if not community_of_prefix:
         return counts
-    topic = _topic_expression()
+    topic = topic_expression()
     for kind, (through_model, date_field) in TAGGED_KINDS.items():
         rows = (
             through_model.objects.filter(
@@ -98,7 +89,7 @@ def database_page_topic_counts(
     return counts
 
 
-def _topic_expression():
+def topic_expression():
     """The tag's name lower-cased as Python does it.
 
     SQLite's LOWER folds ASCII letters only (PostgreSQL's depends on the

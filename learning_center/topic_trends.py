@@ -28,8 +28,9 @@ from wagtail.models import Page
 from cop_pages.listings import COMMUNITY_PATH_LENGTH
 from cop_pages.models import Comment, CommentState, CommunityPage
 
+from .community_scope import community_translations
 from .periods import Period
-from .topic_counts import TAGGED_KINDS, _topic_expression, community_translations, page_topic_counts
+from .topic_counts import TAGGED_KINDS, page_topic_counts, topic_expression
 
 # (topic, default-locale CoP id, bucket index)
 CommentKey = tuple[str, int, int]
@@ -111,7 +112,7 @@ def comment_topic_counts(community_ids: list[int], buckets: list[Period]) -> Cou
     if not community_ids or not buckets:
         return counts
     posted_in = _bucket_of_moment(f"{COMMENTS}__created_at", buckets)
-    topic = _topic_expression()
+    topic = topic_expression()
     for through_model, _date_field in TAGGED_KINDS.values():
         # One filter() call: the conditions, the bucket and the count all use the same comment join.
         rows = (
@@ -241,7 +242,7 @@ def add_topic_pages(shared: list[SharedTopic], period: Period, cap: int) -> None
     topics = {shared_topic.topic: shared_topic for shared_topic in shared}
     # (topic, CoP id) -> page id -> (last published, title)
     candidates: dict[tuple[str, int], dict] = defaultdict(dict)
-    topic = _topic_expression()
+    topic = topic_expression()
     for through_model, date_field in TAGGED_KINDS.values():
         active = (
             through_model.objects.filter(content_object__live=True, content_object__expired=False)
