@@ -45,6 +45,8 @@ from .periods import Period, within
 TOP_CONTRIBUTORS = 5
 # How many of the period's most helpful practices are offered for featuring.
 MOST_HELPFUL_PRACTICES = 10
+# The featured practices listed, newest documented first; the page gives their number.
+FEATURED_LISTED = 20
 FIGURES = ("practices_published", "helpful_reactions", "meeting_notes", "helpful_comments")
 
 
@@ -212,9 +214,9 @@ LISTED_PRACTICE_DEFERS = ("summary", "context", "practice", "results", "lessons"
 def featured_and_helpful(
     communities: QuerySet, period: Period
 ) -> tuple[list[PracticePage], list[PracticePage]]:
-    """The live featured practices of these CoPs (newest documented first, as the home orders them)
-    and the period's most helpful ones, each with ``community`` (the default-locale CoP) and
-    ``helpful`` (the marks of the period): four queries."""
+    """The ``FEATURED_LISTED`` newest live featured practices of these CoPs (newest documented
+    first, as the home orders them) and the period's most helpful ones, each with ``community``
+    (the default-locale CoP) and ``helpful`` (the marks of the period): four queries."""
     by_pk = {community.pk: community for community in communities}
     owner_of = community_prefixes(by_pk.values())
     practices = (
@@ -227,11 +229,16 @@ def featured_and_helpful(
     marked = practices.filter(within(period, "helpful_marks__created_at")).annotate(
         helpful=Count("helpful_marks", filter=~Q(helpful_marks__user=F("owner")))
     )
-    featured = list(featured.order_by("-documented_on", "-pk"))
+    featured = list(featured.order_by("-documented_on", "-pk")[:FEATURED_LISTED])
     helpful = list(marked.filter(helpful__gt=0).order_by("-helpful", "title", "pk")[:MOST_HELPFUL_PRACTICES])
     for practice in featured + helpful:
         practice.community = by_pk[owner_of[practice.prefix]]
     return featured, helpful
+
+
+def featured_count(communities: QuerySet) -> int:
+    """How many live practices of these CoPs are featured: one query."""
+    return practices_in(communities).live().filter(featured=True).count()
 
 
 class FeaturingRefused(Exception):

@@ -31,6 +31,7 @@ from .recognition import (
     Contribution,
     FeaturingRefused,
     featured_and_helpful,
+    featured_count,
     practices_in,
     recognition,
     set_featured,
@@ -103,6 +104,7 @@ class RecognitionView(MonitoringView):
                 "key": "featured",
                 "heading": _("Featured now"),
                 "practices": featured,
+                "total": featured_count(self.monitored_communities),
                 "empty": _("No practice of these CoPs is featured."),
             },
             {
