@@ -175,6 +175,7 @@ def _add_publishers(owner_of, period: Period, contributors) -> None:
     pages = under_communities(Page.objects.live().type(PracticePage, MeetingPage), owner_of)
     publishers = (
         pages.filter(within(period, "first_published_at"), owner__isnull=False)
+        .order_by()
         .values_list("prefix", "owner_id")
         .distinct()
     )
@@ -190,7 +191,9 @@ def _add_comments(rows, period: Period, contributors) -> None:
         row = rows[figure["community"]]
         row.comments = figure["n"]
         _note_activity(row, figure["last"])
-    for community_id, author_id in comments.filter(posted).values_list("community", "author").distinct():
+    for community_id, author_id in (
+        comments.filter(posted).order_by().values_list("community", "author").distinct()
+    ):
         contributors[community_id].add(author_id)
 
 

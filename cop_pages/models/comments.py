@@ -67,7 +67,9 @@ class Comment(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [
             models.Index(fields=["page", "state", "created_at"]),
-            models.Index(fields=["community", "state"]),
+            # The moderation queue filters by CoP and state; the monitoring views also count
+            # and date each CoP's comments, and list their authors, from this index alone.
+            models.Index(fields=["community", "state", "created_at", "author"]),
         ]
 
     def __str__(self):
