@@ -11,7 +11,17 @@ from django.test import Client
 
 from tests.factories import UserFactory
 
-from . import admin_pages, comments, content, report, search_relevance, search_report, search_scale, writing
+from . import (
+    admin_pages,
+    comments,
+    content,
+    monitoring,
+    report,
+    search_relevance,
+    search_report,
+    search_scale,
+    writing,
+)
 from .import_files import write_import_folder
 from .pages import time_pages
 
@@ -68,8 +78,17 @@ def run_bench(workdir: Path, import_database: str) -> None:
     imported = time_import(workdir, import_database)
     step("Search relevance: building the relevance set and scoring both engines, in a child process")
     relevance = search_relevance.run_relevance(relevance_database, workdir / "relevance.json")
-    scale = search_scale.run_search_scale(workdir, writing.repeatable_random(4), step)
+    measured_monitoring = []
+    scale = search_scale.run_search_scale(
+        workdir,
+        writing.repeatable_random(4),
+        step,
+        at_largest=lambda elasticsearch_settings: measured_monitoring.append(
+            monitoring.run_monitoring_bench(writing.repeatable_random(5), elasticsearch_settings, step)
+        ),
+    )
     search_section = search_report.search_section(relevance, scale)
+    monitoring_section = monitoring.monitoring_section(measured_monitoring[0])
     tables = (
         report.pages_table(demo, large, LARGE_COMMUNITY_PRACTICES)
         + "\n\n"
@@ -82,7 +101,7 @@ def run_bench(workdir: Path, import_database: str) -> None:
     growing = report.growing_queries(demo, large) + report.discussion_growing(discussion)
     results = report.results_text(tables, growing)
     runtime = time.perf_counter() - STARTED
-    print("\n" + results + "\n\n" + search_section + "\n")
+    print("\n" + results + "\n\n" + search_section + "\n\n" + monitoring_section + "\n")
     report.write_docs_page(
         results,
         demo_source="six CoPs (one private), 45 practices, 15 meetings, 30 members, built with the factories",
@@ -90,6 +109,6 @@ def run_bench(workdir: Path, import_database: str) -> None:
         runtime_s=runtime,
         admin_source=admin_pages.DOCS_DESCRIPTION,
         comments_source=comments.DOCS_DESCRIPTION,
-        search_section=search_section,
+        search_section=search_section + "\n\n" + monitoring_section,
     )
     step(f"Done in {runtime / 60:.1f} minutes; the table is in {report.DOCS_PAGE.relative_to(REPOSITORY)}")

@@ -57,7 +57,9 @@ from tests.search.relevance import load_corpus
 
 from . import writing
 
-FIRST_DAY = datetime.date(2022, 1, 3)
+# Practices are documented, and published the same morning, over the last ``DOCUMENTED_DAYS`` days.
+DOCUMENTED_DAYS = 1400
+FIRST_DAY = datetime.date.today() - datetime.timedelta(days=DOCUMENTED_DAYS - 1)
 AUTHORS = 20
 # Rows per INSERT of the Page table; the child table's batch follows the database's limit.
 WRITE_BATCH = 2_000
@@ -151,13 +153,15 @@ def add_practices(community: CommunityPage, count: int, first_number: int, rng, 
     community = CommunityPage.objects.get(pk=community.pk)
     content_type = ContentType.objects.get_for_model(PracticePage)
     step = next_step(community)
-    now = timezone.now()
     corpus = donors()
     pages, details = [], []
     for offset in range(count):
         number = first_number + offset
         texts = practice_texts(rng, rng.choice(corpus), number)
         slug = f"praktik-skala-{number}"
+        documented_on = FIRST_DAY + datetime.timedelta(days=number % DOCUMENTED_DAYS)
+        published_at = timezone.make_aware(datetime.datetime.combine(documented_on, datetime.time(10)))
+        texts["documented_on"] = documented_on
         pages.append(
             Page(
                 path=Page._get_path(community.path, community.depth + 1, step + offset),
@@ -172,8 +176,8 @@ def add_practices(community: CommunityPage, count: int, first_number: int, rng, 
                 translation_key=uuid.uuid4(),
                 live=True,
                 has_unpublished_changes=False,
-                first_published_at=now,
-                last_published_at=now,
+                first_published_at=published_at,
+                last_published_at=published_at,
                 owner=rng.choice(people),
             )
         )
@@ -183,7 +187,7 @@ def add_practices(community: CommunityPage, count: int, first_number: int, rng, 
     practices = [
         PracticePage(
             page_ptr_id=page.pk,
-            documented_on=FIRST_DAY + datetime.timedelta(days=(first_number + offset) % 1400),
+            documented_on=texts["documented_on"],
             summary=texts["summary"],
             context=texts["context"],
             practice=texts["practice"],
@@ -193,7 +197,7 @@ def add_practices(community: CommunityPage, count: int, first_number: int, rng, 
                 ("link", {"title": "Panduan lengkap", "url": f"https://intranet.example/dok/{page.pk}"})
             ],
             content_owner=page.owner,
-            review_by=FIRST_DAY + datetime.timedelta(days=365 + (first_number + offset) % 1400),
+            review_by=texts["documented_on"] + datetime.timedelta(days=365),
             featured=(first_number + offset) % 15 == 0,
         )
         for offset, (page, texts) in enumerate(zip(pages, details, strict=True))

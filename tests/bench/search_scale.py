@@ -499,7 +499,11 @@ def time_requests(engine: str, practices: int, reader) -> list[RequestTiming]:
 # The bench's steps.
 
 
-def run_search_scale(workdir: Path, rng, step: Callable[[str], None]) -> ScaleResults:
+def run_search_scale(
+    workdir: Path, rng, step: Callable[[str], None], at_largest: Callable[[dict], None] | None = None
+) -> ScaleResults:
+    """The search bench; ``at_largest`` is called with the Elasticsearch settings of the index at the
+    largest size, while its server still runs (the monitoring bench measures there)."""
     from django.test import override_settings
     from osmem_server import OsmemServer
 
@@ -541,12 +545,15 @@ def run_search_scale(workdir: Path, rng, step: Callable[[str], None]) -> ScaleRe
                     results.requests += time_requests("database", size, reader)
             if size == SIZES[-1]:
                 step(f"Timing search requests on Elasticsearch (osmem) at {size:,} practices")
-                with override_settings(
-                    ELASTICSEARCH_URL=server.url,
-                    ELASTICSEARCH_NODE_CLASS=PLAIN_JSON_NODE,
-                    KNOWLEDGE_INDEX_ALIAS=ALIAS,
-                ):
+                elasticsearch_settings = {
+                    "ELASTICSEARCH_URL": server.url,
+                    "ELASTICSEARCH_NODE_CLASS": PLAIN_JSON_NODE,
+                    "KNOWLEDGE_INDEX_ALIAS": ALIAS,
+                }
+                with override_settings(**elasticsearch_settings):
                     results.requests += time_requests("elasticsearch", size, reader)
+                if at_largest is not None:
+                    at_largest(elasticsearch_settings)
     return results
 
 
