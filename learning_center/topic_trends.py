@@ -150,7 +150,8 @@ def comment_topic_counts(community_ids: list[int], buckets: list[Period]) -> Cou
             [*per_page_params, *(value for _, params in topic_queries for value in params)],
         )
         for topic_name, community_id, bucket, comments in cursor.fetchall():
-            counts[(topic_name, community_id, bucket)] += comments
+            # PostgreSQL sums integers into a numeric.
+            counts[(topic_name, community_id, bucket)] += int(comments)
     return counts
 
 
