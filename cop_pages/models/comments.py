@@ -68,8 +68,9 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["page", "state", "created_at"]),
             # The moderation queue filters by CoP and state; the monitoring views also count
-            # and date each CoP's comments, and list their authors, from this index alone.
-            models.Index(fields=["community", "state", "created_at", "author"]),
+            # and date each CoP's comments, list their authors and count them per page, from
+            # this index alone.
+            models.Index(fields=["community", "state", "created_at", "author", "page"]),
         ]
 
     def __str__(self):
@@ -140,6 +141,8 @@ class Reaction(models.Model):
                 fields=["user", "comment"], condition=Q(page__isnull=True), name="one_reaction_per_comment"
             ),
         ]
+        # The recognition view counts the marks of a period, starting from their dates.
+        indexes = [models.Index(fields=["created_at"])]
 
     def __str__(self):
         return f"{self.user_id} → {self.page_id or self.comment_id}"
