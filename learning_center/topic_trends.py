@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, Substr
 from wagtail.models import Page
 
@@ -30,7 +30,7 @@ from cop_pages.listings import COMMUNITY_PATH_LENGTH
 from cop_pages.models import Comment, CommentState, CommunityPage
 
 from .community_scope import community_translations
-from .periods import Period
+from .periods import Period, within
 from .topic_counts import TAGGED_KINDS, page_topic_counts, topic_expression
 
 # (topic, default-locale CoP id, bucket index)
@@ -105,17 +105,21 @@ def topic_activity(communities: QuerySet[CommunityPage], buckets: list[Period]) 
 def comment_topic_counts(community_ids: list[int], buckets: list[Period]) -> Counter[CommentKey]:
     """Visible comments on live tagged pages, per topic, CoP (the comment's) and bucket: two queries.
 
-    The comments are first counted per page and bucket, then those counts
-    are added up per topic of the page: grouping the comments before joining
-    them to the tags keeps the join small (a page's comments become one row
-    per bucket), where joining every comment to every tag of its page made
-    the database sort several rows per comment. The query is composed from
-    two ORM querysets, as Django cannot join on a grouped subquery; a page
+    The comments are first counted per page, one column per bucket, then
+    those columns are added up per topic of the page: grouping the comments
+    before joining them to the tags keeps the join small (a page's comments
+    become one row), where joining every comment to every tag of its page
+    made the database sort several rows per comment. The query is composed
+    from ORM querysets, as Django cannot join on a grouped subquery; a page
     tagged with two spellings of a topic counts its comments once.
     """
     counts: Counter[CommentKey] = Counter()
     if not community_ids or not buckets:
         return counts
+    bucket_columns = {
+        f"bucket_{index}": Count("pk", filter=within(bucket, "created_at"))
+        for index, bucket in enumerate(buckets)
+    }
     per_page = (
         Comment.objects.filter(
             state=CommentState.VISIBLE,
@@ -124,9 +128,8 @@ def comment_topic_counts(community_ids: list[int], buckets: list[Period]) -> Cou
             created_at__lt=buckets[-1].ends_at,
         )
         .order_by()
-        .annotate(bucket=_bucket_of_moment("created_at", buckets))
-        .values("page_id", "community_id", "bucket")
-        .annotate(comments=Count("pk"))
+        .values("page_id", "community_id")
+        .annotate(**bucket_columns)
     )
     topic = topic_expression()
     topics_of_pages = [
@@ -139,42 +142,43 @@ def comment_topic_counts(community_ids: list[int], buckets: list[Period]) -> Cou
     ]
     per_page_sql, per_page_params = per_page.query.sql_with_params()
     topic_queries = [topics.query.sql_with_params() for topics in topics_of_pages]
-    # Only SQL that Django compiled is pasted together; the values travel as parameters.
-    topics_sql = " UNION ".join(f"SELECT * FROM ({sql}) AS kind_topics" for sql, _ in topic_queries)  # noqa: S608
+    # Only SQL that Django compiled and names made here are pasted together; the values travel as
+    # parameters. A page is of one kind only: the kinds' rows need no de-duplication (UNION ALL).
+    topics_sql = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS kind_topics" for sql, _ in topic_queries)  # noqa: S608
+    sums = ", ".join(f"SUM(per_page.{column})" for column in bucket_columns)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT topics.topic, per_page.community_id, per_page.bucket, SUM(per_page.comments)"  # noqa: S608
+            f"SELECT topics.topic, per_page.community_id, {sums}"  # noqa: S608
             f" FROM ({per_page_sql}) AS per_page"
             f" INNER JOIN ({topics_sql}) AS topics ON topics.content_object_id = per_page.page_id"
-            " GROUP BY topics.topic, per_page.community_id, per_page.bucket",
+            " GROUP BY topics.topic, per_page.community_id",
             [*per_page_params, *(value for _, params in topic_queries for value in params)],
         )
-        for topic_name, community_id, bucket, comments in cursor.fetchall():
-            # PostgreSQL sums integers into a numeric.
-            counts[(topic_name, community_id, bucket)] += int(comments)
+        for topic_name, community_id, *per_bucket in cursor.fetchall():
+            for bucket, comments in enumerate(per_bucket):
+                if comments:
+                    # PostgreSQL sums integers into a numeric.
+                    counts[(topic_name, community_id, bucket)] += int(comments)
     return counts
 
 
-def _bucket_of_moment(lookup: str, buckets: list[Period]) -> Case:
-    return Case(
-        *(
-            When(**{f"{lookup}__gte": bucket.starts_at, f"{lookup}__lt": bucket.ends_at}, then=Value(index))
-            for index, bucket in enumerate(buckets)
-        ),
-        default=None,
-        output_field=IntegerField(),
-    )
-
-
-def topic_totals(communities: QuerySet[CommunityPage], period: Period) -> Counter[str]:
-    """Each topic's activity over the whole period in all these CoPs together."""
+def topic_totals(activity: list[TopicActivity], bucket: int) -> Counter[str]:
+    """Each topic's activity in one bucket, all the CoPs of ``activity`` together."""
     totals: Counter[str] = Counter()
-    for (topic, _community, _bucket, _kind), pages in page_topic_counts(communities, [period]).items():
-        totals[topic] += pages
-    community_ids = list(communities.values_list("pk", flat=True))
-    for (topic, _community, _bucket), comments in comment_topic_counts(community_ids, [period]).items():
-        totals[topic] += comments
-    return totals
+    for row in activity:
+        totals[row.topic] += row.practices[bucket] + row.meetings[bucket] + row.comments[bucket]
+    return +totals
+
+
+def in_bucket(activity: list[TopicActivity], bucket: int) -> list[TopicActivity]:
+    """The activity of one bucket as one-bucket rows, without the topics that had none in it."""
+    rows = [
+        TopicActivity(
+            row.topic, row.community, [row.practices[bucket]], [row.meetings[bucket]], [row.comments[bucket]]
+        )
+        for row in activity
+    ]
+    return [row for row in rows if row.total]
 
 
 # Topic trends: the most active topics of each CoP.
@@ -290,16 +294,25 @@ def add_topic_pages(shared: list[SharedTopic], period: Period, cap: int) -> None
             "content_object__title",
         ):
             candidates[topic_name, community_of_prefix[prefix].pk][page_id] = (published, title)
-    listed = {key: _most_recent_first(pages)[:cap] for key, pages in candidates.items()}
-    pages = Page.objects.in_bulk({page_id for page_ids in listed.values() for page_id in page_ids})
+    ranked = {key: _most_recent_first(pages)[:cap] for key, pages in candidates.items()}
+    chosen = {shared_topic.topic: _taken_in_turn(shared_topic, ranked, cap) for shared_topic in shared}
+    # Only the pages listed are loaded: a few per topic, of the many ranked.
+    pages = Page.objects.in_bulk({page_id for listed in chosen.values() for page_id, _community in listed})
     for shared_topic in shared:
-        of_each = [
-            listed.get((shared_topic.topic, community.pk), []) for community in shared_topic.communities
+        shared_topic.pages = [
+            TopicPage(pages[page_id], community) for page_id, community in chosen[shared_topic.topic]
         ]
-        for page_ids in zip_longest(*of_each):
-            for community, page_id in zip(shared_topic.communities, page_ids, strict=True):
-                if page_id is not None and len(shared_topic.pages) < cap:
-                    shared_topic.pages.append(TopicPage(pages[page_id], community))
+
+
+def _taken_in_turn(shared_topic: SharedTopic, ranked: dict, cap: int) -> list[tuple[int, CommunityPage]]:
+    """The first ``cap`` (page id, CoP) of a topic, one from each CoP in turn, in the topic's order of CoPs."""
+    of_each = [ranked.get((shared_topic.topic, community.pk), []) for community in shared_topic.communities]
+    taken = []
+    for page_ids in zip_longest(*of_each):
+        for community, page_id in zip(shared_topic.communities, page_ids, strict=True):
+            if page_id is not None and len(taken) < cap:
+                taken.append((page_id, community))
+    return taken
 
 
 def _most_recent_first(pages: dict) -> list[int]:

@@ -8,7 +8,6 @@ work on (collaboration opportunities) and the topics that grew most against
 the period before. See learning_center/topic_trends.py for what counts.
 """
 
-from collections import Counter
 from functools import cached_property
 
 from django.utils.formats import date_format
@@ -28,6 +27,7 @@ from .topic_trends import (
     TopicActivity,
     add_topic_pages,
     community_trends,
+    in_bucket,
     rising_topics,
     shared_topics,
     topic_activity,
@@ -151,9 +151,16 @@ class CrossCommunityTopicsView(MonitoringView):
         return self.filter_form.community() if self.filter_form.is_bound else None
 
     @cached_property
+    def activity_before_and_now(self) -> list[TopicActivity]:
+        """Every topic of every CoP of the user: the period before (bucket 0) and the period (1), counted at once."""
+        return topic_activity(
+            manageable_communities(self.request.user), [self.period.previous(), self.period]
+        )
+
+    @cached_property
     def activity(self) -> list[TopicActivity]:
         """Every topic of every CoP of the user, over the whole period."""
-        return topic_activity(manageable_communities(self.request.user), [self.period])
+        return in_bucket(self.activity_before_and_now, 1)
 
     @cached_property
     def shared(self) -> list[SharedTopic]:
@@ -166,12 +173,8 @@ class CrossCommunityTopicsView(MonitoringView):
     @cached_property
     def rising(self) -> list[RisingTopic]:
         monitored = {community.pk for community in self.monitored_communities}
-        now = Counter()
-        for row in self.activity:
-            if row.community.pk in monitored:
-                now[row.topic] += row.total
-        before = topic_totals(self.monitored_communities, self.period.previous())
-        return rising_topics(now, before, RISING_TOPICS)
+        activity = [row for row in self.activity_before_and_now if row.community.pk in monitored]
+        return rising_topics(topic_totals(activity, 1), topic_totals(activity, 0), RISING_TOPICS)
 
     def tables(self) -> list[Table]:
         stamp = _date_stamp(self.period)
