@@ -166,7 +166,7 @@ def topic_totals(activity: list[TopicActivity], bucket: int) -> Counter[str]:
     """Each topic's activity in one bucket, all the CoPs of ``activity`` together."""
     totals: Counter[str] = Counter()
     for row in activity:
-        totals[row.topic] += row.practices[bucket] + row.meetings[bucket] + row.comments[bucket]
+        totals[row.topic] += row.per_bucket[bucket]
     return +totals
 
 
