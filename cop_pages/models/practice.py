@@ -78,7 +78,7 @@ class PracticePage(CommentsSettingMixin, Page):
         verbose_name=_("content owner"),
         help_text=_("The person who keeps this practice up to date."),
     )
-    review_by = models.DateField(_("review by"), null=True, blank=True)
+    review_by = models.DateField(_("review by"), null=True, blank=True, db_index=True)
     featured = models.BooleanField(_("featured practice"), default=False)
     disseminate = models.BooleanField(
         _("share with every division"),
