@@ -8,6 +8,7 @@ class LearningCenterConfig(AppConfig):
     verbose_name = _("Learning center")
 
     def ready(self):
+        from . import comment_topic_signals  # noqa: F401 (connects the receivers)
         from .site_root import ensure_site_root_after_migrate
 
         post_migrate.connect(ensure_site_root_after_migrate, sender=self)

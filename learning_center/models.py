@@ -1,3 +1,4 @@
+from django.db import models
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -37,3 +38,29 @@ class LearningCenterPage(RoutablePageMixin, Page):
         tag = get_object_or_404(Tag, slug=slug)
         context = {"page": self, "self": self, "request": request, **tag_page_context(self, tag, request)}
         return TemplateResponse(request, "learning_center/tag_page.html", context)
+
+
+class CommentTopicMonth(models.Model):
+    """How many visible comments one CoP received in one calendar month on live pages carrying a topic.
+
+    A roll-up of what ``learning_center.comment_topics`` counts from the
+    comments themselves, kept so that the topic views read a few rows per
+    topic and month instead of every comment of a year; it is rewritten for
+    a CoP and month whenever a comment or a tagged page there changes.
+    """
+
+    community = models.ForeignKey("cop_pages.CommunityPage", on_delete=models.CASCADE, related_name="+")
+    # The first day of the month, in the site's time zone.
+    month = models.DateField()
+    topic = models.CharField(max_length=100)
+    comments = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "month", "topic"], name="one_count_per_topic_and_month"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.topic} in CoP {self.community_id}, {self.month:%Y-%m}: {self.comments}"

@@ -9,7 +9,8 @@ topic). Its activity in a CoP over a stretch of days is the sum of:
   Elasticsearch aggregations when search runs there);
 - comments: visible comments posted in those days (between local midnights)
   on live practices or meeting notes carrying it, counted for the comment's
-  CoP. Always from the database: comments are not in the knowledge index.
+  CoP. Always from the database (``comment_topics``: a monthly roll-up and
+  the comments themselves): comments are not in the knowledge index.
 
 Every function answers for all the CoPs given in a fixed number of
 queries, however many CoPs, tags, pages and comments there are.
@@ -21,7 +22,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import zip_longest
 
-from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, Substr
 from wagtail.models import Page
@@ -29,12 +29,11 @@ from wagtail.models import Page
 from cop_pages.listings import COMMUNITY_PATH_LENGTH
 from cop_pages.models import Comment, CommentState, CommunityPage
 
+from .comment_topics import comment_topic_counts
 from .community_scope import community_translations
-from .periods import Period, within
+from .periods import Period
 from .topic_counts import TAGGED_KINDS, page_topic_counts, topic_expression
 
-# (topic, default-locale CoP id, bucket index)
-CommentKey = tuple[str, int, int]
 # Sorts after every publication moment.
 NEVER_PUBLISHED = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
@@ -100,66 +99,6 @@ def topic_activity(communities: QuerySet[CommunityPage], buckets: list[Period]) 
         figures_of(topic, community_id).add("comment", bucket, comments)
     order = {pk: position for position, pk in enumerate(by_pk)}
     return sorted(figures.values(), key=lambda row: (order[row.community.pk], *most_active_first(row)))
-
-
-def comment_topic_counts(community_ids: list[int], buckets: list[Period]) -> Counter[CommentKey]:
-    """Visible comments on live tagged pages, per topic, CoP (the comment's) and bucket: two queries.
-
-    The comments are first counted per page, one column per bucket, then
-    those columns are added up per topic of the page: grouping the comments
-    before joining them to the tags keeps the join small (a page's comments
-    become one row), where joining every comment to every tag of its page
-    made the database sort several rows per comment. The query is composed
-    from ORM querysets, as Django cannot join on a grouped subquery; a page
-    tagged with two spellings of a topic counts its comments once.
-    """
-    counts: Counter[CommentKey] = Counter()
-    if not community_ids or not buckets:
-        return counts
-    bucket_columns = {
-        f"bucket_{index}": Count("pk", filter=within(bucket, "created_at"))
-        for index, bucket in enumerate(buckets)
-    }
-    per_page = (
-        Comment.objects.filter(
-            state=CommentState.VISIBLE,
-            community_id__in=community_ids,
-            created_at__gte=buckets[0].starts_at,
-            created_at__lt=buckets[-1].ends_at,
-        )
-        .order_by()
-        .values("page_id", "community_id")
-        .annotate(**bucket_columns)
-    )
-    topic = topic_expression()
-    topics_of_pages = [
-        through_model.objects.filter(content_object__live=True, content_object__expired=False)
-        .order_by()
-        .annotate(topic=topic)
-        .values("content_object_id", "topic")
-        .distinct()
-        for through_model, _date_field in TAGGED_KINDS.values()
-    ]
-    per_page_sql, per_page_params = per_page.query.sql_with_params()
-    topic_queries = [topics.query.sql_with_params() for topics in topics_of_pages]
-    # Only SQL that Django compiled and names made here are pasted together; the values travel as
-    # parameters. A page is of one kind only: the kinds' rows need no de-duplication (UNION ALL).
-    topics_sql = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS kind_topics" for sql, _ in topic_queries)  # noqa: S608
-    sums = ", ".join(f"SUM(per_page.{column})" for column in bucket_columns)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT topics.topic, per_page.community_id, {sums}"  # noqa: S608
-            f" FROM ({per_page_sql}) AS per_page"
-            f" INNER JOIN ({topics_sql}) AS topics ON topics.content_object_id = per_page.page_id"
-            " GROUP BY topics.topic, per_page.community_id",
-            [*per_page_params, *(value for _, params in topic_queries for value in params)],
-        )
-        for topic_name, community_id, *per_bucket in cursor.fetchall():
-            for bucket, comments in enumerate(per_bucket):
-                if comments:
-                    # PostgreSQL sums integers into a numeric.
-                    counts[(topic_name, community_id, bucket)] += int(comments)
-    return counts
 
 
 def topic_totals(activity: list[TopicActivity], bucket: int) -> Counter[str]:

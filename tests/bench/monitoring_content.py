@@ -55,6 +55,8 @@ class MonitoringContent:
     members: int
     searches: int
     seconds: float
+    # Rewriting the comment-topic roll-up after the bulk rows, as ``rebuild_comment_topics`` does.
+    rollup_seconds: float
 
 
 def bench_people() -> list[int]:

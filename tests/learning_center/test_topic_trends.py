@@ -20,11 +20,11 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale, Page
 
 from cop_pages.models import Comment, CommentState, CommunityPage
+from learning_center.comment_topics import comment_topic_counts
 from learning_center.periods import Period, PeriodChoice, preset_period, trend_buckets
 from learning_center.topic_trends import (
     RisingTopic,
     add_topic_pages,
-    comment_topic_counts,
     community_trends,
     in_bucket,
     rising_topics,
@@ -107,8 +107,10 @@ class Fixture:
 
 
 @pytest.fixture
-def cops(home):
-    return Fixture()
+def cops(home, django_capture_on_commit_callbacks):
+    # As after the fixture's transaction commits: the comment-topic roll-up is written then.
+    with django_capture_on_commit_callbacks(execute=True):
+        return Fixture()
 
 
 def default_locale_cops():
