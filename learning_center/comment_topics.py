@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -48,11 +48,24 @@ def comment_topic_counts(community_ids: list[int], buckets: list[Period]) -> Cou
         bucket_of_month.update(dict.fromkeys(months, index))
         other_days.extend((index, stretch) for stretch in rest)
     if bucket_of_month:
-        rolled_up = CommentTopicMonth.objects.filter(
-            community_id__in=community_ids, month__in=list(bucket_of_month)
-        ).values_list("topic", "community_id", "month", "comments")
-        for topic, community_id, month, comments in rolled_up:
-            counts[(topic, community_id, bucket_of_month[month])] += comments
+        months_of_bucket: dict[int, list[datetime.date]] = {}
+        for month, index in bucket_of_month.items():
+            months_of_bucket.setdefault(index, []).append(month)
+        # Added up per bucket by the database: a row per topic and CoP, not per month too.
+        rolled_up = (
+            CommentTopicMonth.objects.filter(community_id__in=community_ids, month__in=list(bucket_of_month))
+            .values_list("topic", "community_id")
+            .annotate(
+                **{
+                    f"bucket_{index}": Sum("comments", filter=Q(month__in=months))
+                    for index, months in months_of_bucket.items()
+                }
+            )
+        )
+        for topic, community_id, *per_bucket in rolled_up:
+            for index, comments in zip(months_of_bucket, per_bucket, strict=True):
+                if comments:
+                    counts[(topic, community_id, index)] += comments
     if other_days:
         counted = count_from_comments(community_ids, [stretch for _index, stretch in other_days])
         for (topic, community_id, position), comments in counted.items():

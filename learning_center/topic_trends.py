@@ -22,8 +22,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import zip_longest
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
-from django.db.models.functions import RowNumber, Substr
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, Window
+from django.db.models.functions import Concat, RowNumber, Substr
 from wagtail.models import Page
 
 from cop_pages.listings import COMMUNITY_PATH_LENGTH
@@ -192,7 +192,11 @@ def add_topic_pages(shared: list[SharedTopic], period: Period, cap: int) -> None
     documented, or live meeting notes dated, in the period, or a live tagged
     page that received a visible comment in it. Each CoP's pages come most
     recently published first, and the list takes them from each CoP in turn
-    (in the topic's order of CoPs), so that every CoP is represented.
+    (in the topic's order of CoPs), so that every CoP is represented: with
+    ``cap`` pages listed, only a topic's first ``cap`` CoPs can appear, so
+    only their pages are ranked. (A CoP whose activity in a topic comes only
+    from comments on pages since moved to another CoP has no page to give
+    there; its turn passes to the next CoP that does, if ranked.)
     A fixed number of queries whatever the number of topics and pages: the
     CoPs' translations, the tag names, per kind of page the count and the
     first pages of each topic in each CoP, then those pages.
@@ -203,28 +207,46 @@ def add_topic_pages(shared: list[SharedTopic], period: Period, cap: int) -> None
     translations = community_translations(CommunityPage.objects.filter(pk__in=list(communities)))
     community_of_prefix = {path: communities[default_pk] for _pk, path, default_pk in translations}
     topics = {shared_topic.topic: shared_topic for shared_topic in shared}
+    prefixes_of = defaultdict(list)
+    for path, community in community_of_prefix.items():
+        prefixes_of[community.pk].append(path)
+    # "topic prefix" of each topic and CoP whose pages can be listed: one list, one test per row
+    # (a condition per topic made SQLite look each tag up in its index, row by row).
+    listable = [
+        f"{shared_topic.topic} {prefix}"
+        for shared_topic in shared
+        for community in shared_topic.communities[:cap]
+        for prefix in prefixes_of[community.pk]
+    ]
     # (topic, CoP id) -> page id -> (last published, title)
     candidates: dict[tuple[str, int], dict] = defaultdict(dict)
     topic = topic_expression()
     for through_model, date_field in TAGGED_KINDS.values():
-        active = (
+        tagged = (
             through_model.objects.filter(content_object__live=True, content_object__expired=False)
             .annotate(prefix=Substr("content_object__path", 1, COMMUNITY_PATH_LENGTH), topic=topic)
             .filter(prefix__in=list(community_of_prefix), topic__in=list(topics))
-            .filter(_active_in(period, date_field))
         )
+        active = tagged.filter(_active_in(period, date_field))
         for row in active.values("topic").annotate(pages=Count("content_object", distinct=True)):
             topics[row["topic"]].page_count += row["pages"]
-        first_pages = active.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("topic"), F("prefix")],
-                order_by=[
-                    F("content_object__last_published_at").desc(nulls_last=True),
-                    F("content_object__title").asc(),
-                ],
+        first_pages = (
+            # Listable before active: the comment lookup then runs for the listable rows only.
+            tagged.alias(topic_and_prefix=Concat("topic", Value(" "), "prefix"))
+            .filter(topic_and_prefix__in=listable)
+            .filter(_active_in(period, date_field))
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("topic"), F("prefix")],
+                    order_by=[
+                        F("content_object__last_published_at").desc(nulls_last=True),
+                        F("content_object__title").asc(),
+                    ],
+                )
             )
-        ).filter(rank__lte=cap)
+            .filter(rank__lte=cap)
+        )
         for topic_name, prefix, page_id, published, title in first_pages.values_list(
             "topic",
             "prefix",

@@ -219,6 +219,26 @@ def test_a_topic_in_two_cops_is_shared_with_its_pages_taken_in_turn(cops):
     ]
 
 
+def test_only_a_topics_first_cops_give_pages_but_every_active_page_counts(cops):
+    zona = CommunityPageFactory(title="CoP Zona Baca")
+    practice(zona, datetime.date(2026, 11, 7), "Katalog zona", "katalog")
+    shared = shared_topics(topic_activity(default_locale_cops(), [NOVEMBER_SO_FAR]))
+
+    add_topic_pages(shared, NOVEMBER_SO_FAR, cap=2)
+
+    katalog = shared[0]
+    assert [community.title for community in katalog.communities] == [
+        "CoP Layanan Sirkulasi",
+        "CoP Pengadaan Koleksi",
+        "CoP Zona Baca",
+    ]
+    assert katalog.page_count == 5
+    assert [(item.page.title, item.community.title) for item in katalog.pages] == [
+        ("Rapat katalog", "CoP Layanan Sirkulasi"),
+        ("Pengadaan katalog", "CoP Pengadaan Koleksi"),
+    ]
+
+
 def test_a_topic_in_one_cop_only_is_not_shared(cops):
     october = Period(datetime.date(2026, 10, 1), datetime.date(2026, 10, 31))
 
