@@ -40,6 +40,7 @@ TOP_TOPICS_PER_COMMUNITY = 8
 COMMUNITIES_PER_PAGE = 10
 # Pages listed under each cross-CoP topic.
 PAGES_PER_SHARED_TOPIC = 5
+SHARED_TOPICS_PER_PAGE = 10
 RISING_TOPICS = 10
 
 
@@ -164,11 +165,25 @@ class CrossCommunityTopicsView(MonitoringView):
 
     @cached_property
     def shared(self) -> list[SharedTopic]:
+        """Every topic the user's CoPs share (the chosen CoP's, if one is chosen); no pages listed yet."""
         shared = shared_topics(self.activity)
         if self.chosen_community is not None:
             shared = [topic for topic in shared if self.chosen_community in topic.communities]
-        add_topic_pages(shared, self.period, PAGES_PER_SHARED_TOPIC)
         return shared
+
+    @cached_property
+    def shared_page(self):
+        """The shared topics of this page of the table (``p``), with their pages listed: only these are
+        looked up, as ranking every topic's pages costs a pass over all the tags of the period."""
+        page = WagtailPaginator(self.shared, SHARED_TOPICS_PER_PAGE).get_page(self.request.GET.get("p"))
+        add_topic_pages(list(page), self.period, PAGES_PER_SHARED_TOPIC)
+        return page
+
+    @cached_property
+    def shared_with_pages(self) -> list[SharedTopic]:
+        """Every shared topic with its pages listed: the download holds them all."""
+        add_topic_pages(self.shared, self.period, PAGES_PER_SHARED_TOPIC)
+        return self.shared
 
     @cached_property
     def rising(self) -> list[RisingTopic]:
@@ -197,7 +212,7 @@ class CrossCommunityTopicsView(MonitoringView):
                         ),
                     ),
                 },
-                rows=self.shared,
+                rows=self.shared_with_pages if self.is_export else list(self.shared_page),
                 filename=f"topik-lintas-cop-{stamp}",
             ),
             Table(
@@ -234,8 +249,12 @@ class CrossCommunityTopicsView(MonitoringView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        shared_page = self.shared_page
         context.update(
-            shared=self.shared,
+            shared=list(shared_page),
+            shared_page=shared_page,
+            shared_count=len(self.shared),
+            elided_page_range=shared_page.paginator.get_elided_page_range(shared_page.number),
             rising=self.rising,
             rising_chart=self.rising_chart() if self.rising else "",
             chosen_community=self.chosen_community,

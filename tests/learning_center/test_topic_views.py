@@ -319,6 +319,30 @@ def test_the_charts_are_paginated_ten_cops_a_page(client, roles):
     assert "?p=2" in first
 
 
+def test_shared_topics_are_paginated_ten_a_page_and_downloaded_whole(client, roles):
+    """Eleven topics more shared by A and B: "katalog" and ten others, twelve in all."""
+    for number in range(11):
+        practice(roles.cop_a, datetime.date(2026, 11, 3), f"Praktik A {number}", f"Bersama{number:02}")
+        practice(roles.cop_b, datetime.date(2026, 11, 4), f"Praktik B {number}", f"Bersama{number:02}")
+    client.force_login(roles.team)
+
+    first = client.get(CROSS_URL).content.decode()
+    second = client.get(CROSS_URL, {"p": "2"}).content.decode()
+    shared = csv_rows(client.get(CROSS_URL, {"export": "csv", "tabel": "lintas"}))
+
+    first_rows = table_rows(first, "data-shared-topics-table")
+    second_rows = table_rows(second, "data-shared-topics-table")
+    assert len(first_rows) == 10 and len(second_rows) == 2
+    assert "?p=2" in first
+    assert "Topik 1–10 dari 12; unduhan memuat semua topik." in first
+    # Every topic downloads, each with its pages listed, those of the second page too.
+    assert [row[0] for row in shared[1:]] == [row[0] for row in first_rows + second_rows]
+    assert all(row[5] for row in shared[1:])
+    assert shared[-1][0] == "bersama10"
+    assert shared[-1][5] == "Praktik A 10 (CoP Layanan Sirkulasi); Praktik B 10 (CoP Pengadaan Koleksi)"
+    assert "Praktik A 10" in second and "Praktik A 10" not in first
+
+
 def add_cops_with_content(count: int) -> None:
     for number in range(count):
         community = CommunityPageFactory(title=f"CoP Tambahan {number}")
