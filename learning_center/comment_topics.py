@@ -158,14 +158,18 @@ def refresh_months(community_id: int, months: Iterable[datetime.date]) -> int:
     """Rewrite the roll-up of one CoP for these months (their first days) from the comments.
 
     Returns the rows written; nothing for a CoP deleted in the meantime.
+    Refreshes of one CoP run one at a time (two workers may hold tasks for
+    it): the CoP's row is locked first, so the second waits, then counts
+    what the first committed, and never writes a row the first wrote too.
     """
     months = sorted(set(months))
     if not months:
         return 0
-    counts = count_from_comments([community_id], [month_period(month) for month in months])
     with transaction.atomic():
-        if not CommunityPage.objects.filter(pk=community_id).exists():
+        locked = CommunityPage.objects.select_for_update(of=("self",)).filter(pk=community_id)
+        if not list(locked.values_list("pk", flat=True)):
             return 0
+        counts = count_from_comments([community_id], [month_period(month) for month in months])
         CommentTopicMonth.objects.filter(community_id=community_id, month__in=months).delete()
         rows = CommentTopicMonth.objects.bulk_create(
             CommentTopicMonth(
