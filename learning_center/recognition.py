@@ -16,10 +16,10 @@ CoP's English translation count for it:
   helpful in the period, each comment once however many marks it got.
 
 A person's ``score`` is the plain sum of the four; the ranking is by score,
-then name, so that ties always come out in the same order. Each figure is
-one grouped query over all CoPs at once, keyed by the CoP's tree path (or
-by the comment's CoP), so the figures cost the same number of queries
-whatever the number of CoPs, people and reactions.
+then name, so that ties always come out in the same order. The figures
+come from a few grouped queries over all CoPs at once, keyed by the CoP's
+tree path (or by the comment's CoP), so they cost the same number of
+queries whatever the number of CoPs, people and reactions.
 
 A practice is featured ("Praktik pilihan") through a new revision that is
 published at once (``set_featured``), never by editing the live row: the
@@ -29,11 +29,13 @@ draft someone else is working on is never published along with it.
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from cop_pages.listings import COMMUNITY_DEPTH
 from cop_pages.models import CommentState, CommunityPage, MeetingPage, PracticePage, Reaction
@@ -64,22 +66,47 @@ class Contribution:
 
     @property
     def score(self) -> int:
-        return sum(getattr(self, figure) for figure in FIGURES)
+        return self.practices_published + self.helpful_reactions + self.meeting_notes + self.helpful_comments
 
     @property
     def name(self) -> str:
-        return self.person.get_full_name() or self.person.username
+        return _name(self.person)
+
+
+def _name(person) -> str:
+    return person.get_full_name() or person.username
 
 
 @dataclass
 class CommunityRecognition:
+    """A CoP's contributors, best first.
+
+    They are kept as tuples of numbers, (person id, *FIGURES), and made into ``Contribution``
+    objects when asked for: the page shows a few per CoP, while tens of thousands of objects (all
+    CoPs over a year) kept through the request would have Python's garbage collector go over
+    every object of the process, some tenth of a second, every other request.
+    """
+
     community: CommunityPage
-    # Everyone with something to their name, best first.
-    contributors: list[Contribution] = field(default_factory=list)
+    ranking: list[tuple[int, ...]]
+    people: dict[int, object]
+
+    @cached_property
+    def contributors(self) -> list[Contribution]:
+        """Everyone with something to their name, best first."""
+        return self._contributions(self.ranking)
 
     @property
     def top(self) -> list[Contribution]:
-        return self.contributors[:TOP_CONTRIBUTORS]
+        return self._contributions(self.ranking[:TOP_CONTRIBUTORS])
+
+    def _contributions(self, ranking) -> list[Contribution]:
+        return [
+            Contribution(
+                self.community, self.people[person_id], **dict(zip(FIGURES, figures, strict=True)), rank=rank
+            )
+            for rank, (person_id, *figures) in enumerate(ranking, start=1)
+        ]
 
 
 def recognition(communities: QuerySet, period: Period) -> list[CommunityRecognition]:
@@ -93,34 +120,33 @@ def recognition(communities: QuerySet, period: Period) -> list[CommunityRecognit
     _add_meeting_notes(figures, owner_of, period)
     _add_page_reactions(figures, owner_of, period)
     _add_comment_reactions(figures, list(by_pk), period)
-    people = get_user_model().objects.in_bulk({person_id for _, person_id in figures})
-    rows = {pk: CommunityRecognition(community) for pk, community in by_pk.items()}
+    # One query however many people (``in_bulk`` asks SQLite in batches of 999).
+    people = {
+        person.pk: person
+        for person in get_user_model().objects.filter(pk__in={person_id for _, person_id in figures})
+    }
+    rankings = {pk: [] for pk in by_pk}
     for (community_id, person_id), counts in figures.items():
-        rows[community_id].contributors.append(Contribution(by_pk[community_id], people[person_id], **counts))
-    for row in rows.values():
-        row.contributors.sort(key=_ranking)
-        for rank, contribution in enumerate(row.contributors, start=1):
-            contribution.rank = rank
-    return list(rows.values())
-
-
-def _ranking(contribution: Contribution) -> tuple:
-    return (-contribution.score, contribution.name.lower(), contribution.person.username)
-
-
-def _published_practices(owner_of: dict[str, int], period: Period) -> QuerySet:
-    return under_communities(PracticePage.objects.live(), owner_of).filter(
-        within(period, "first_published_at")
-    )
+        rankings[community_id].append((person_id, *(counts[figure] for figure in FIGURES)))
+    name_order = {pk: (_name(person).lower(), person.username) for pk, person in people.items()}
+    for ranking in rankings.values():
+        ranking.sort(key=lambda entry: (-sum(entry[1:]), name_order[entry[0]]))
+    return [CommunityRecognition(by_pk[pk], ranking, people) for pk, ranking in rankings.items()]
 
 
 def _add_practices(figures, owner_of, period: Period) -> None:
     """Two queries: the owners, then the listed contributors who are not also the owner."""
-    published = _published_practices(owner_of, period)
-    owners = published.filter(owner__isnull=False).values_list("prefix", "owner").annotate(n=Count("pk"))
+    owners = (
+        under_communities(PracticePage.objects.live(), owner_of)
+        .filter(within(period, "first_published_at"), owner__isnull=False)
+        # Without the pages' default order (by tree path), which would also group by page.
+        .order_by()
+        .values_list("prefix", "owner")
+        .annotate(n=Count("pk"))
+    )
     credited = (
         under_communities(PracticePage.contributors.through.objects, owner_of, "practicepage__path")
-        .filter(practicepage__in=published.values("pk"))
+        .filter(within(period, "practicepage__first_published_at"), practicepage__live=True)
         .exclude(user=F("practicepage__owner"))
         .values_list("prefix", "user")
         .annotate(n=Count("pk"))
@@ -131,11 +157,23 @@ def _add_practices(figures, owner_of, period: Period) -> None:
 
 
 def _add_meeting_notes(figures, owner_of, period: Period) -> None:
-    meetings = under_communities(MeetingPage.objects.live(), owner_of).filter(
-        within(period, "first_published_at"), owner__isnull=False
+    meetings = (
+        under_communities(MeetingPage.objects.live(), owner_of)
+        .filter(within(period, "first_published_at"), owner__isnull=False)
+        .order_by()  # as for the practices' owners
     )
     for prefix, person_id, count in meetings.values_list("prefix", "owner").annotate(n=Count("pk")):
         figures[owner_of[prefix], person_id]["meeting_notes"] += count
+
+
+def _marked_in(period: Period, target: str) -> QuerySet:
+    """The ids of the pages or comments (``target``) marked in the period.
+
+    Implied by the marks' own dates wherever it is used: given these ids, SQLite (which has no
+    statistics) reads the pages or comments in the order of their ids, once each, rather than
+    looking up the page or comment of each mark, or reading every comment of the CoPs.
+    """
+    return Reaction.objects.filter(within(period, "created_at")).values(target)
 
 
 def _add_page_reactions(figures, owner_of, period: Period) -> None:
@@ -162,6 +200,7 @@ def _add_page_reactions(figures, owner_of, period: Period) -> None:
         .filter(
             within(period, "practicepage__helpful_marks__created_at"),
             practicepage__live=True,
+            practicepage__in=_marked_in(period, "page"),
         )
         .exclude(user=F("practicepage__owner"))
         .values_list("prefix", "user")
@@ -178,10 +217,12 @@ def _add_comment_reactions(figures, community_ids: list[int], period: Period) ->
     marks = (
         Reaction.objects.filter(
             within(period, "created_at"),
+            comment__in=_marked_in(period, "comment"),
             comment__community__in=community_ids,
             comment__state=CommentState.VISIBLE,
             comment__deleted_at=None,
-            comment__page__live=True,
+            # The live pages' ids, read once, rather than the page of each comment.
+            comment__page__in=Page.objects.live().values("pk"),
         )
         .exclude(user=F("comment__author"))
         .values_list("comment__community", "comment__author")
@@ -211,12 +252,22 @@ def _helpful_marks(period: Period) -> Count:
 LISTED_PRACTICE_DEFERS = ("summary", "context", "practice", "results", "lessons", "resources")
 
 
-def featured_and_helpful(
-    communities: QuerySet, period: Period
-) -> tuple[list[PracticePage], list[PracticePage]]:
-    """The ``FEATURED_LISTED`` newest live featured practices of these CoPs (newest documented
-    first, as the home orders them) and the period's most helpful ones, each with ``community``
-    (the default-locale CoP) and ``helpful`` (the marks of the period): four queries."""
+@dataclass
+class FeaturingChoices:
+    """The practices the recognition view offers to feature or to stop featuring."""
+
+    # The ``FEATURED_LISTED`` newest documented live featured practices, as the home orders them.
+    featured: list[PracticePage]
+    # How many live practices of the CoPs are featured in all.
+    featured_total: int
+    # The ``MOST_HELPFUL_PRACTICES`` live practices most marked helpful in the period.
+    most_helpful: list[PracticePage]
+
+
+def featuring_choices(communities: Iterable[CommunityPage], period: Period) -> FeaturingChoices:
+    """The featured and the most helpful practices of these CoPs, each with ``community`` (the
+    default-locale CoP) and ``helpful`` (its marks of the period): three queries, once
+    ``communities`` is read."""
     by_pk = {community.pk: community for community in communities}
     owner_of = community_prefixes(by_pk.values())
     practices = (
@@ -224,21 +275,44 @@ def featured_and_helpful(
         .defer(*LISTED_PRACTICE_DEFERS)
         .select_related("locale")
     )
-    featured = practices.filter(featured=True).annotate(helpful=_helpful_marks(period))
-    # Joined to the period's marks first, so that only practices marked in the period are grouped.
-    marked = practices.filter(within(period, "helpful_marks__created_at")).annotate(
-        helpful=Count("helpful_marks", filter=~Q(helpful_marks__user=F("owner")))
+    featured = list(
+        practices.filter(featured=True)
+        # Counted over all of them before the list is cut.
+        .annotate(helpful=_helpful_marks(period), total=Window(Count("pk")))
+        .order_by("-documented_on", "-pk")[:FEATURED_LISTED]
     )
-    featured = list(featured.order_by("-documented_on", "-pk")[:FEATURED_LISTED])
-    helpful = list(marked.filter(helpful__gt=0).order_by("-helpful", "title", "pk")[:MOST_HELPFUL_PRACTICES])
-    for practice in featured + helpful:
+    most_helpful = list(
+        practices.filter(pk__in=_most_helpful_ids(owner_of, period))
+        .annotate(helpful=_helpful_marks(period))
+        .order_by("-helpful", "title", "pk")
+    )
+    for practice in featured + most_helpful:
         practice.community = by_pk[owner_of[practice.prefix]]
-    return featured, helpful
+    return FeaturingChoices(featured, featured[0].total if featured else 0, most_helpful)
 
 
-def featured_count(communities: QuerySet) -> int:
-    """How many live practices of these CoPs are featured: one query."""
-    return practices_in(communities).live().filter(featured=True).count()
+def _most_helpful_ids(owner_of: dict[str, int], period: Period) -> QuerySet:
+    """The ids of the period's ``MOST_HELPFUL_PRACTICES`` most helpful live practices.
+
+    Counted from the marks, grouped by page id alone: grouped by every column of the practices
+    they are listed with, the marks of the whole period would be sorted with them. A practice is
+    told by its page's content type (Wagtail's ``type``): joined to the practices' own table, each
+    mark would read a practice's row, documented sections and all.
+    """
+    marks = under_communities(
+        Reaction.objects.filter(
+            within(period, "created_at"), page__live=True, page__in=Page.objects.type(PracticePage)
+        ),
+        owner_of,
+        "page__path",
+    )
+    return (
+        marks.exclude(user=F("page__owner"))
+        .values("page")
+        .annotate(helpful=Count("pk"))
+        .order_by("-helpful", "page__title", "page")
+        .values("page")[:MOST_HELPFUL_PRACTICES]
+    )
 
 
 class FeaturingRefused(Exception):

@@ -30,8 +30,7 @@ from .recognition import (
     CommunityRecognition,
     Contribution,
     FeaturingRefused,
-    featured_and_helpful,
-    featured_count,
+    featuring_choices,
     practices_in,
     recognition,
     set_featured,
@@ -89,28 +88,29 @@ class RecognitionView(MonitoringView):
                 key="kontributor",
                 caption=_("Contributors"),
                 columns=CONTRIBUTION_COLUMNS,
-                rows=self.contributions,
+                # Everyone for the download alone: the page shows each CoP's top few.
+                rows=self.contributions if self.is_export else [],
                 filename=f"apresiasi-{period.first_day:%Y%m%d}-{period.last_day:%Y%m%d}",
             )
         ]
 
     def practice_lists(self) -> list[dict]:
-        featured, helpful = featured_and_helpful(self.monitored_communities, self.period)
-        for practice in featured + helpful:
+        choices = featuring_choices([row.community for row in self.communities], self.period)
+        for practice in choices.featured + choices.most_helpful:
             # Wagtail's answer from the user's page permissions, read once per request.
             practice.can_feature = practice.permissions_for_user(self.request.user).can_publish()
         return [
             {
                 "key": "featured",
                 "heading": _("Featured now"),
-                "practices": featured,
-                "total": featured_count(self.monitored_communities),
+                "practices": choices.featured,
+                "total": choices.featured_total,
                 "empty": _("No practice of these CoPs is featured."),
             },
             {
                 "key": "helpful",
                 "heading": _("Most helpful in the period"),
-                "practices": helpful,
+                "practices": choices.most_helpful,
                 "empty": _("No practice of these CoPs was marked helpful in the period."),
             },
         ]

@@ -30,9 +30,10 @@ from cop_pages.models import Comment, CommentState, CommunityPage, MembershipRol
 from learning_center.home import FEATURED_PRACTICES
 from learning_center.periods import Period
 from learning_center.recognition import (
+    FEATURED_LISTED,
     MOST_HELPFUL_PRACTICES,
     TOP_CONTRIBUTORS,
-    featured_and_helpful,
+    featuring_choices,
     recognition,
     set_featured,
 )
@@ -280,13 +281,59 @@ def test_featured_and_most_helpful_practices(cops):
     for who in (cops.rina, cops.budi, cops.sari):
         helpful(who, jakarta(2026, 3, 9, 9, 0), page=ownerless)
 
-    featured, most_helpful = featured_and_helpful(CommunityPage.objects.all(), MARCH)
+    march = featuring_choices(CommunityPage.objects.all(), MARCH)
 
-    assert [(p.title, p.helpful, p.community.title) for p in featured] == [("P2", 0, "CoP A")]
+    assert [(p.title, p.helpful, p.community.title) for p in march.featured] == [("P2", 0, "CoP A")]
+    assert march.featured_total == 1
     # P1: Sari's and Budi's marks; Rina's own is left out. Meeting notes are not practices.
-    assert [(p.title, p.helpful) for p in most_helpful] == [("Tanpa pemilik", 3), ("P1", 2)]
-    february_featured, february_helpful = featured_and_helpful(CommunityPage.objects.all(), FEBRUARY)
-    assert [(p.title, p.helpful) for p in february_helpful] == [("P2", 1)]
+    assert [(p.title, p.helpful) for p in march.most_helpful] == [("Tanpa pemilik", 3), ("P1", 2)]
+    february = featuring_choices(CommunityPage.objects.all(), FEBRUARY)
+    assert [(p.title, p.helpful) for p in february.most_helpful] == [("P2", 1)]
+
+
+def test_the_featured_list_is_cut_and_counts_every_featured_practice(cops):
+    for day in range(1, FEATURED_LISTED + 3):
+        PracticePageFactory(
+            parent=cops.b, title=f"Pilihan {day:02}", featured=True, documented_on=datetime.date(2026, 3, day)
+        )
+    PracticePageFactory(parent=cops.b, featured=True, live=False, documented_on=datetime.date(2026, 3, 30))
+
+    choices = featuring_choices(CommunityPage.objects.all(), MARCH)
+
+    # The newest documented first, as the home shows them; the draft is not counted.
+    assert [p.title for p in choices.featured] == [
+        f"Pilihan {day:02}" for day in range(FEATURED_LISTED + 2, 2, -1)
+    ]
+    assert choices.featured_total == FEATURED_LISTED + 3  # with P2 of CoP A
+
+
+def test_the_most_helpful_are_cut_by_marks_then_by_title(cops):
+    practices = {}
+    for number in range(MOST_HELPFUL_PRACTICES + 2):
+        practices[number] = PracticePageFactory(parent=cops.b, title=f"Praktik {number:02}")
+        published_at(practices[number], jakarta(2026, 1, 5, 9, 0), owner=cops.rina)
+        helpful(cops.budi, jakarta(2026, 3, 9, 9, 0), page=practices[number])
+    helpful(cops.sari, jakarta(2026, 3, 9, 9, 0), page=practices[11])
+    # The owner's own mark does not lift "Praktik 05", nor a mark from before the period "Praktik 10".
+    helpful(cops.rina, jakarta(2026, 3, 9, 9, 0), page=practices[5])
+    helpful(cops.sari, jakarta(2026, 2, 27, 9, 0), page=practices[10])
+
+    choices = featuring_choices(CommunityPage.objects.filter(pk=cops.b.pk), MARCH)
+
+    assert [(p.title, p.helpful) for p in choices.most_helpful] == [("Praktik 11", 2)] + [
+        (f"Praktik {number:02}", 1) for number in range(MOST_HELPFUL_PRACTICES - 1)
+    ]
+
+
+def test_marks_on_comments_of_an_unpublished_page_do_not_count(cops):
+    draft = PracticePageFactory(parent=cops.a, title="Belum terbit", live=False)
+    helpful(cops.rina, jakarta(2026, 3, 9, 9, 0), on_comment=comment(draft, cops.dewi))
+
+    assert recognition_of(MARCH)["CoP A"] == [
+        ("sari", 0, 3, 1, 2, 6, 1),
+        ("budi", 1, 3, 0, 1, 5, 2),
+        ("rina", 1, 3, 1, 0, 5, 3),
+    ]
 
 
 def test_featuring_publishes_a_revision_in_the_name_of_the_editor(cops, learning_center_member):
