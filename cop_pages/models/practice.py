@@ -79,7 +79,7 @@ class PracticePage(CommentsSettingMixin, Page):
         help_text=_("The person who keeps this practice up to date."),
     )
     review_by = models.DateField(_("review by"), null=True, blank=True, db_index=True)
-    featured = models.BooleanField(_("featured practice"), default=False)
+    featured = models.BooleanField(_("featured practice"), default=False, db_index=True)
     disseminate = models.BooleanField(
         _("share with every division"),
         default=False,
