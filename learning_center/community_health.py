@@ -143,10 +143,15 @@ def _note_activity(row: CommunityHealth, moment: datetime.datetime | None) -> No
 def _add_practices(rows, owner_of, period: Period) -> None:
     practices = under_communities(PracticePage.objects.live(), owner_of)
     first_published = within(period, "first_published_at")
-    figures = practices.values("prefix").annotate(
-        published=Count("pk", filter=first_published),
-        past_review_by=Count("pk", filter=Q(review_by__lt=timezone.localdate())),
-        last=Max("last_published_at"),
+    # Without the pages' default order (by tree path), which would also group by page.
+    figures = (
+        practices.order_by()
+        .values("prefix")
+        .annotate(
+            published=Count("pk", filter=first_published),
+            past_review_by=Count("pk", filter=Q(review_by__lt=timezone.localdate())),
+            last=Max("last_published_at"),
+        )
     )
     for figure in figures:
         row = rows[owner_of[figure["prefix"]]]
@@ -157,10 +162,14 @@ def _add_practices(rows, owner_of, period: Period) -> None:
 
 def _add_meetings(rows, owner_of, period: Period) -> None:
     meetings = under_communities(MeetingPage.objects.live(), owner_of)
-    figures = meetings.values("prefix").annotate(
-        held=Count("pk", filter=Q(meeting_date__gte=period.first_day, meeting_date__lte=period.last_day)),
-        last_meeting=Max("meeting_date", filter=Q(meeting_date__lte=timezone.localdate())),
-        last=Max("last_published_at"),
+    figures = (
+        meetings.order_by()
+        .values("prefix")
+        .annotate(  # as for the practices
+            held=Count("pk", filter=Q(meeting_date__gte=period.first_day, meeting_date__lte=period.last_day)),
+            last_meeting=Max("meeting_date", filter=Q(meeting_date__lte=timezone.localdate())),
+            last=Max("last_published_at"),
+        )
     )
     for figure in figures:
         row = rows[owner_of[figure["prefix"]]]
