@@ -54,6 +54,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect
@@ -167,6 +168,19 @@ def moderatable_comments(user) -> QuerySet:
     return comments.filter(community__in=moderated_communities(user).values("pk"))
 
 
+def attention_count(comments: QuerySet) -> CombinedExpression:
+    """How many of ``comments`` wait for approval or are reported, as an expression.
+
+    Counted apart and added: the waiting ones through their own index, the
+    reported ones from the open reports. Asked at once (one OR), the
+    database reads every comment (70 ms at 200,000 on SQLite).
+    """
+    reported = CommentReport.objects.filter(resolved_at=None).values("comment_id")
+    return count_of(comments.filter(state=CommentState.WAITING)) + count_of(
+        comments.filter(state=CommentState.VISIBLE, pk__in=reported)
+    )
+
+
 def count_of(queryset: QuerySet) -> Subquery:
     """``SELECT COUNT(*)`` of ``queryset`` as a subquery expression."""
     counted = queryset.order_by().annotate(total=Func(F("pk"), function="COUNT")).values("total")
@@ -182,10 +196,11 @@ def moderation_summary(user) -> tuple[bool, int]:
     """
     if not (user.is_authenticated and user.is_active):
         return False, 0
-    attention = Comment.objects.filter(state_condition(QueueState.ATTENTION), deleted_at=None)
+    comments = Comment.objects.filter(deleted_at=None)
     if user.is_superuser or getattr(user, "_manages_every_community", False):
         user._moderates_comments = True
-        return True, attention.count()
+        everyone = get_user_model().objects.filter(pk=user.pk).annotate(waiting=attention_count(comments))
+        return True, everyone.values_list("waiting", flat=True).get()
     in_team = Exists(Group.objects.filter(name=LEARNING_CENTER_TEAM, user=OuterRef("pk")))
     facilitated = Membership.objects.filter(user=OuterRef(OuterRef("pk")), role=MembershipRole.FACILITATOR)
     row = (
@@ -198,8 +213,8 @@ def moderation_summary(user) -> tuple[bool, int]:
             ),
             # Only the count that applies is computed.
             waiting=Case(
-                When(in_team, then=count_of(attention)),
-                default=count_of(attention.filter(community__in=facilitated.values("community"))),
+                When(in_team, then=attention_count(comments)),
+                default=attention_count(comments.filter(community__in=facilitated.values("community"))),
             ),
         )
         .values("in_team", "facilitates", "waiting")

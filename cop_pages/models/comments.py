@@ -71,6 +71,11 @@ class Comment(models.Model):
             # and date each CoP's comments, list their authors and count them per page, from
             # this index alone.
             models.Index(fields=["community", "state", "created_at", "author", "page"]),
+            # The comments waiting for approval, counted in the admin menu on every page: a few,
+            # found without reading the many visible ones.
+            models.Index(
+                fields=["community"], condition=models.Q(state="waiting"), name="cop_pages_comment_waiting"
+            ),
         ]
 
     def __str__(self):
