@@ -8,9 +8,10 @@ spellings of one topic counts its comments once.
 Counting a year of comments at each request reads every one of them
 (200,000 comments: about 0.7 s on SQLite), so ``CommentTopicMonth`` keeps
 the count per CoP, calendar month and topic. A bucket takes its whole
-calendar months from there and counts its other days (the current month so
-far, the cut ends of a custom period, weeks) from the comments, which is
-a few weeks of comments at most. The roll-up of a CoP and month is
+calendar months from there, and the current month too when it holds every
+day of it so far (the roll-up holds nothing later than now), and counts its
+other days (the cut ends of a period, weeks) from the comments, which is a
+few weeks of comments at most. The roll-up of a CoP and month is
 rewritten from the comments after a change that can alter it commits
 (``comment_topic_signals``), and by ``manage.py rebuild_comment_topics``
 after content was loaded in bulk, past the signals.
@@ -40,11 +41,12 @@ def comment_topic_counts(community_ids: list[int], buckets: list[Period]) -> Cou
     counts: Counter[CommentKey] = Counter()
     if not community_ids or not buckets:
         return counts
+    today = timezone.localdate()
     bucket_of_month: dict[datetime.date, int] = {}
     # (bucket index, days of it outside its whole months)
     other_days: list[tuple[int, Period]] = []
     for index, bucket in enumerate(buckets):
-        months, rest = split_into_months(bucket)
+        months, rest = split_into_months(bucket, today)
         bucket_of_month.update(dict.fromkeys(months, index))
         other_days.extend((index, stretch) for stretch in rest)
     if bucket_of_month:
@@ -77,11 +79,15 @@ def month_period(month: datetime.date) -> Period:
     return Period(month, months_back(month, -1) - datetime.timedelta(days=1))
 
 
-def split_into_months(period: Period) -> tuple[list[datetime.date], list[Period]]:
-    """The calendar months wholly inside ``period`` (their first days), and its days outside them."""
+def split_into_months(period: Period, today: datetime.date) -> tuple[list[datetime.date], list[Period]]:
+    """The calendar months wholly inside ``period`` (their first days), and its days outside them.
+
+    The month holding ``today`` counts as whole once ``period`` holds every
+    day of it up to today: nothing in it is later than now.
+    """
     month = period.first_day if period.first_day.day == 1 else months_back(period.first_day, -1)
     months = []
-    while month_period(month).last_day <= period.last_day:
+    while month <= period.last_day and min(month_period(month).last_day, today) <= period.last_day:
         months.append(month)
         month = months_back(month, -1)
     if not months:

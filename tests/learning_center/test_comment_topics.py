@@ -1,7 +1,8 @@
 """The monthly roll-up of comments per topic: which days it serves, and that every change rewrites it.
 
 "Now" is 27 November 2026 in Jakarta. October is a whole month, read from
-the roll-up; November so far is counted from the comments. Each change is
+the roll-up, and so is November so far (the roll-up holds nothing later
+than now); November's first week is counted from the comments. Each change is
 made in a transaction whose on-commit callbacks run, as in production.
 """
 
@@ -27,7 +28,8 @@ pytestmark = pytest.mark.django_db
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 OCTOBER = Period(datetime.date(2026, 10, 1), datetime.date(2026, 10, 31))
 NOVEMBER_SO_FAR = Period(datetime.date(2026, 11, 1), datetime.date(2026, 11, 27))
-BUCKETS = [OCTOBER, NOVEMBER_SO_FAR]
+NOVEMBER_FIRST_WEEK = Period(datetime.date(2026, 11, 1), datetime.date(2026, 11, 7))
+BUCKETS = [OCTOBER, NOVEMBER_SO_FAR, NOVEMBER_FIRST_WEEK]
 
 
 @pytest.fixture(autouse=True)
@@ -46,10 +48,17 @@ def day(month: int, number: int) -> datetime.date:
         (Period(day(10, 1), day(10, 31)), [day(10, 1)], []),
         (Period(day(10, 1), day(10, 30)), [], [Period(day(10, 1), day(10, 30))]),
         (
-            Period(day(8, 15), day(11, 27)),
-            [day(9, 1), day(10, 1)],
-            [Period(day(8, 15), day(8, 31)), Period(day(11, 1), day(11, 27))],
+            Period(day(8, 15), day(10, 20)),
+            [day(9, 1)],
+            [Period(day(8, 15), day(8, 31)), Period(day(10, 1), day(10, 20))],
         ),
+        # The month so far: whole up to today, not before.
+        (
+            Period(day(8, 15), day(11, 27)),
+            [day(9, 1), day(10, 1), day(11, 1)],
+            [Period(day(8, 15), day(8, 31))],
+        ),
+        (Period(day(11, 1), day(11, 26)), [], [Period(day(11, 1), day(11, 26))]),
         (
             Period(datetime.date(2025, 12, 1), day(2, 28)),
             [datetime.date(2025, 12, 1), day(1, 1), day(2, 1)],
@@ -59,7 +68,7 @@ def day(month: int, number: int) -> datetime.date:
     ],
 )
 def test_a_period_splits_into_whole_months_and_the_days_around_them(period, months, rest):
-    assert split_into_months(period) == (months, rest)
+    assert split_into_months(period, today=day(11, 27)) == (months, rest)
 
 
 def comment(page, posted: datetime.datetime, state=CommentState.VISIBLE) -> Comment:
@@ -109,7 +118,7 @@ def discussion(home, committed):
     return committed(Discussion)
 
 
-def test_whole_months_come_from_the_roll_up(discussion):
+def test_whole_months_and_the_month_so_far_come_from_the_roll_up(discussion):
     assert set(CommentTopicMonth.objects.values_list("topic", "month", "comments")) == {
         ("katalog", day(10, 1), 2),
         ("arsip", day(10, 1), 1),
@@ -120,6 +129,7 @@ def test_whole_months_come_from_the_roll_up(discussion):
             ("katalog", discussion.cop.pk, 0): 2,
             ("arsip", discussion.cop.pk, 0): 1,
             ("katalog", discussion.cop.pk, 1): 1,
+            ("katalog", discussion.cop.pk, 2): 1,
         }
     )
 
@@ -216,7 +226,11 @@ def test_the_rebuild_command_restores_comments_loaded_in_bulk(discussion):
 
 
 def test_two_queries_and_the_tags_whatever_the_months_and_days(discussion):
-    buckets = [Period(day(1, 1), day(10, 31)), Period(day(11, 1), day(11, 27))]
+    buckets = [
+        Period(day(1, 15), day(10, 31)),
+        Period(day(11, 1), day(11, 27)),
+        Period(day(11, 2), day(11, 8)),
+    ]
 
     with CaptureQueriesContext(connection) as queries:
         comment_topic_counts([discussion.cop.pk], buckets)

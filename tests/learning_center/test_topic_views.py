@@ -97,8 +97,10 @@ class Roles:
 
 
 @pytest.fixture
-def roles(learning_center_member, administrator):
-    return Roles(learning_center_member, administrator)
+def roles(learning_center_member, administrator, django_capture_on_commit_callbacks):
+    # As after the fixture's transaction commits: the comment-topic roll-up is written then.
+    with django_capture_on_commit_callbacks(execute=True):
+        return Roles(learning_center_member, administrator)
 
 
 def csv_rows(response) -> list[list[str]]:
