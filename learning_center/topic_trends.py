@@ -22,8 +22,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import zip_longest
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, Window
-from django.db.models.functions import Concat, RowNumber, Substr
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
 from wagtail.models import Page
 
 from cop_pages.listings import COMMUNITY_PATH_LENGTH
@@ -198,8 +199,8 @@ def add_topic_pages(shared: list[SharedTopic], period: Period, cap: int) -> None
     from comments on pages since moved to another CoP has no page to give
     there; its turn passes to the next CoP that does, if ranked.)
     A fixed number of queries whatever the number of topics and pages: the
-    CoPs' translations, the tag names, per kind of page the count and the
-    first pages of each topic in each CoP, then those pages.
+    CoPs' translations, the tag names, the counts and first pages together,
+    then the pages listed.
     """
     if not shared:
         return
@@ -220,41 +221,13 @@ def add_topic_pages(shared: list[SharedTopic], period: Period, cap: int) -> None
     ]
     # (topic, CoP id) -> page id -> (last published, title)
     candidates: dict[tuple[str, int], dict] = defaultdict(dict)
-    topic = topic_expression()
-    for through_model, date_field in TAGGED_KINDS.values():
-        tagged = (
-            through_model.objects.filter(content_object__live=True, content_object__expired=False)
-            .annotate(prefix=Substr("content_object__path", 1, COMMUNITY_PATH_LENGTH), topic=topic)
-            .filter(prefix__in=list(community_of_prefix), topic__in=list(topics))
-        )
-        active = tagged.filter(_active_in(period, date_field))
-        for row in active.values("topic").annotate(pages=Count("content_object", distinct=True)):
-            topics[row["topic"]].page_count += row["pages"]
-        first_pages = (
-            # Listable before active: the comment lookup then runs for the listable rows only.
-            tagged.alias(topic_and_prefix=Concat("topic", Value(" "), "prefix"))
-            .filter(topic_and_prefix__in=listable)
-            .filter(_active_in(period, date_field))
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=[F("topic"), F("prefix")],
-                    order_by=[
-                        F("content_object__last_published_at").desc(nulls_last=True),
-                        F("content_object__title").asc(),
-                    ],
-                )
-            )
-            .filter(rank__lte=cap)
-        )
-        for topic_name, prefix, page_id, published, title in first_pages.values_list(
-            "topic",
-            "prefix",
-            "content_object_id",
-            "content_object__last_published_at",
-            "content_object__title",
-        ):
-            candidates[topic_name, community_of_prefix[prefix].pk][page_id] = (published, title)
+    for topic_name, prefix, figure, published, title in _active_topic_pages(
+        list(topics), list(community_of_prefix), listable, period, cap
+    ):
+        if prefix is None:
+            topics[topic_name].page_count = figure
+        else:
+            candidates[topic_name, community_of_prefix[prefix].pk][figure] = (published, title)
     ranked = {key: _most_recent_first(pages)[:cap] for key, pages in candidates.items()}
     chosen = {shared_topic.topic: _taken_in_turn(shared_topic, ranked, cap) for shared_topic in shared}
     # Only the pages listed are loaded: a few per topic, of the many ranked.
@@ -282,19 +255,86 @@ def _most_recent_first(pages: dict) -> list[int]:
     return sorted(by_title, key=lambda page_id: pages[page_id][0] or NEVER_PUBLISHED, reverse=True)
 
 
+def _active_topic_pages(
+    topics: list[str], prefixes: list[str], listable: list[str], period: Period, cap: int
+) -> list[tuple]:
+    """Each topic's count of active pages, and the first ``cap`` of each listable "topic prefix".
+
+    One query: the tags of the active pages of these topics and CoPs are
+    gathered once (a page is tested for activity once, not once per tag),
+    then counted per topic, as rows (topic, None, count, None, None), and
+    ranked per topic and CoP page, as rows (topic, prefix, page id, last
+    published, title). Gathering them twice, for two queries, cost twice as
+    much. Composed from ORM querysets like ``comment_topics.count_from_comments``:
+    only SQL that Django compiled and names made here are pasted together,
+    the values travel as parameters.
+    """
+    topic = topic_expression()
+    kind_queries = [
+        through_model.objects.filter(
+            content_object__live=True,
+            content_object__expired=False,
+            content_object_id__in=through_model.content_object.field.related_model.objects.filter(
+                _active_in(period, date_field)
+            ).values("pk"),
+        )
+        .order_by()
+        .annotate(prefix=Substr("content_object__path", 1, COMMUNITY_PATH_LENGTH), topic=topic)
+        .filter(prefix__in=prefixes, topic__in=topics)
+        .annotate(
+            page_id=F("content_object_id"),
+            published=F("content_object__last_published_at"),
+            title=F("content_object__title"),
+        )
+        .values("topic", "prefix", "page_id", "published", "title")
+        .query.sql_with_params()
+        for through_model, date_field in TAGGED_KINDS.values()
+    ]
+    # A page is of one kind only: the kinds need no de-duplication between them.
+    topic_rows = " UNION ALL ".join(
+        f"SELECT * FROM ({sql}) AS kind_rows"  # noqa: S608
+        for sql, _params in kind_queries
+    )
+    listable_placeholders = ", ".join(["%s"] * len(listable))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH topic_rows AS MATERIALIZED ({topic_rows})"  # noqa: S608
+            # DISTINCT: a page tagged "Katalog" and "katalog" counts, and is listed, once for "katalog".
+            " SELECT topic, NULL, COUNT(DISTINCT page_id), NULL, NULL FROM topic_rows GROUP BY topic"
+            " UNION ALL"
+            " SELECT topic, prefix, page_id, published, title FROM ("
+            "  SELECT listed.*, ROW_NUMBER() OVER ("
+            "   PARTITION BY topic, prefix ORDER BY published DESC NULLS LAST, title"
+            "  ) AS rank FROM ("
+            "   SELECT DISTINCT topic, prefix, page_id, published, title FROM topic_rows"
+            f"   WHERE (topic || ' ' || prefix) IN ({listable_placeholders})"
+            "  ) AS listed"
+            " ) AS ranked WHERE rank <= %s",
+            [*(value for _sql, params in kind_queries for value in params), *listable, cap],
+        )
+        rows = cursor.fetchall()
+    # Raw rows skip the ORM's conversions: SQLite gives the publication moment as text.
+    published_column = Page._meta.get_field("last_published_at").cached_col
+    converters = connection.ops.get_db_converters(published_column)
+    converted = []
+    for topic_name, prefix, figure, published, title in rows:
+        for converter in converters:
+            published = converter(published, published_column, connection)
+        converted.append((topic_name, prefix, figure, published, title))
+    return converted
+
+
 def _active_in(period: Period, date_field: str) -> Q:
+    """A page counts for the period: dated in it, or commented on in it."""
     commented = Comment.objects.filter(
-        page=OuterRef("content_object"),
+        page=OuterRef("pk"),
         state=CommentState.VISIBLE,
         created_at__gte=period.starts_at,
         created_at__lt=period.ends_at,
     )
-    return Q(
-        **{
-            f"content_object__{date_field}__gte": period.first_day,
-            f"content_object__{date_field}__lte": period.last_day,
-        }
-    ) | Q(Exists(commented))
+    return Q(**{f"{date_field}__gte": period.first_day, f"{date_field}__lte": period.last_day}) | Q(
+        Exists(commented)
+    )
 
 
 # Rising topics: growth against the period before.
