@@ -156,8 +156,8 @@ def test_elasticsearch_counts_what_the_database_counts(cops, elasticsearch):
 
 
 def test_elasticsearch_pages_through_buckets_with_many_topics(cops, elasticsearch):
-    """Pages of two keys: February and March hold five (the English CoP's pages are keys of their
-    own, added to CoP A), so they take three rounds while the other months take one."""
+    """Pages of two keys: the nine keys (CoP page, kind, topic; the English CoP's pages are keys
+    of their own, added to CoP A) take five searches, each counting every month."""
     index_everything("elasticsearch")
 
     counts = elasticsearch_page_topic_counts(default_locale_cops(), BUCKETS, page_size=2)
