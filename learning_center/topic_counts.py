@@ -160,10 +160,13 @@ def elasticsearch_page_topic_counts(
     counts: Counter[TopicKey] = Counter()
     if not buckets:
         return counts
-    community_of_page = {str(pk): community for pk, _path, community in community_translations(communities)}
-    if not community_of_page:
+    translations = community_translations(communities)
+    if not translations:
         return counts
-    some_left_out = CommunityPage.objects.exclude(pk__in=[int(pk) for pk in community_of_page]).exists()
+    community_of_page = {str(pk): community for pk, _path, community in translations}
+    some_left_out = CommunityPage.objects.exclude(
+        pk__in=[pk for pk, _path, _community in translations]
+    ).exists()
     community_ids = list(community_of_page) if some_left_out else None
     run_length = math.ceil(len(buckets) / CONCURRENT_SEARCHES)
     runs = [(first, buckets[first : first + run_length]) for first in range(0, len(buckets), run_length)]
