@@ -16,7 +16,7 @@ what the knowledge index holds:
 
 import datetime
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
@@ -111,6 +111,15 @@ def topic_expression():
         *(When(tag_id__in=ids, then=Value(topic)) for topic, ids in tag_ids_of.items()),
         default=Lower("tag__name"),
     )
+
+
+def tag_ids_of_topics(topics: set[str]) -> dict[str, list[int]]:
+    """The ids of the tags of each of these topics (lower-cased names, as ``topic_expression``)."""
+    tag_ids_of = defaultdict(list)
+    for pk, name in Tag.objects.values_list("pk", "name"):
+        if name.lower() in topics:
+            tag_ids_of[name.lower()].append(pk)
+    return dict(tag_ids_of)
 
 
 def _bucket_expression(date_lookup: str, buckets: list[Period]) -> Case:

@@ -23,17 +23,17 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, F, QuerySet, Value, When
 from django.db.models.functions import Substr
 from wagtail.models import Page
 
 from cop_pages.listings import COMMUNITY_PATH_LENGTH
-from cop_pages.models import Comment, CommentState, CommunityPage
+from cop_pages.models import CommunityPage
 
 from .comment_topics import comment_topic_counts
 from .community_scope import community_translations
 from .periods import Period
-from .topic_counts import TAGGED_KINDS, page_topic_counts, topic_expression
+from .topic_counts import TAGGED_KINDS, page_topic_counts, tag_ids_of_topics
 
 # Sorts after every publication moment.
 NEVER_PUBLISHED = datetime.datetime.min.replace(tzinfo=datetime.UTC)
@@ -152,7 +152,7 @@ def community_trends(
 
 @dataclass
 class TopicPage:
-    """A page that made a topic active in the period, listed under the topic."""
+    """A page of the period on a topic, listed under the topic."""
 
     page: Page
     community: CommunityPage
@@ -164,9 +164,10 @@ class SharedTopic:
     # Most active in the topic first, ties by title.
     communities: list[CommunityPage]
     activity: int
+    # The topic's pages of the period in its CoPs: practices documented and meeting notes dated in it.
+    page_count: int
     # At most the cap of ``add_topic_pages``, taken in turn from each CoP.
     pages: list[TopicPage] = field(default_factory=list)
-    page_count: int = 0
 
 
 def shared_topics(activity: list[TopicActivity]) -> list[SharedTopic]:
@@ -179,6 +180,8 @@ def shared_topics(activity: list[TopicActivity]) -> list[SharedTopic]:
             topic,
             [row.community for row in sorted(rows, key=lambda row: (-row.total, row.community.title))],
             sum(row.total for row in rows),
+            # Each page counts once: in its own CoP, kind and bucket.
+            sum(row.practice_total + row.meeting_total for row in rows),
         )
         for topic, rows in rows_of.items()
         if len(rows) > 1
@@ -187,47 +190,42 @@ def shared_topics(activity: list[TopicActivity]) -> list[SharedTopic]:
 
 
 def add_topic_pages(shared: list[SharedTopic], period: Period, cap: int) -> None:
-    """List under each topic its pages active in the period, at most ``cap``, and count them all.
+    """List under each topic at most ``cap`` of its pages of the period.
 
-    A page is active when it counts for the topic's activity: a live practice
-    documented, or live meeting notes dated, in the period, or a live tagged
-    page that received a visible comment in it. Each CoP's pages come most
-    recently published first, and the list takes them from each CoP in turn
-    (in the topic's order of CoPs), so that every CoP is represented: with
-    ``cap`` pages listed, only a topic's first ``cap`` CoPs can appear, so
-    only their pages are ranked. (A CoP whose activity in a topic comes only
-    from comments on pages since moved to another CoP has no page to give
-    there; its turn passes to the next CoP that does, if ranked.)
+    A topic's pages of the period are the live practices documented and the
+    live meeting notes dated in it that carry the topic: what its CoPs
+    produced on it. Older pages commented on in the period make the topic
+    active through their comments but are not listed: with discussion all
+    year round, nearly every page of a topic is commented on in a long
+    period, and listing those would rank every page of the topic.
+    Each CoP's pages come most recently published first, and the list takes
+    them from each CoP in turn (in the topic's order of CoPs), so that every
+    CoP is represented: with ``cap`` pages listed, only a topic's first
+    ``cap`` CoPs can appear, so only their pages are ranked. (A CoP whose
+    activity in a topic is comments only has no page to give; its turn
+    passes to the next CoP that does, if ranked.)
     A fixed number of queries whatever the number of topics and pages: the
-    CoPs' translations, the tag names, the counts and first pages together,
-    then the pages listed.
+    CoPs' translations, the tags, the pages ranked, then the pages listed.
     """
     if not shared:
         return
     communities = {community.pk: community for each in shared for community in each.communities}
     translations = community_translations(CommunityPage.objects.filter(pk__in=list(communities)))
     community_of_prefix = {path: communities[default_pk] for _pk, path, default_pk in translations}
-    topics = {shared_topic.topic: shared_topic for shared_topic in shared}
     prefixes_of = defaultdict(list)
     for path, community in community_of_prefix.items():
         prefixes_of[community.pk].append(path)
-    # "topic prefix" of each topic and CoP whose pages can be listed: one list, one test per row
-    # (a condition per topic made SQLite look each tag up in its index, row by row).
+    # (topic, path prefix) of each topic and CoP whose pages can be listed.
     listable = [
-        f"{shared_topic.topic} {prefix}"
+        (shared_topic.topic, prefix)
         for shared_topic in shared
         for community in shared_topic.communities[:cap]
         for prefix in prefixes_of[community.pk]
     ]
     # (topic, CoP id) -> page id -> (last published, title)
     candidates: dict[tuple[str, int], dict] = defaultdict(dict)
-    for topic_name, prefix, figure, published, title in _active_topic_pages(
-        list(topics), list(community_of_prefix), listable, period, cap
-    ):
-        if prefix is None:
-            topics[topic_name].page_count = figure
-        else:
-            candidates[topic_name, community_of_prefix[prefix].pk][figure] = (published, title)
+    for topic_name, prefix, page_id, published, title in _first_topic_pages(listable, period, cap):
+        candidates[topic_name, community_of_prefix[prefix].pk][page_id] = (published, title)
     ranked = {key: _most_recent_first(pages)[:cap] for key, pages in candidates.items()}
     chosen = {shared_topic.topic: _taken_in_turn(shared_topic, ranked, cap) for shared_topic in shared}
     # Only the pages listed are loaded: a few per topic, of the many ranked.
@@ -255,35 +253,40 @@ def _most_recent_first(pages: dict) -> list[int]:
     return sorted(by_title, key=lambda page_id: pages[page_id][0] or NEVER_PUBLISHED, reverse=True)
 
 
-def _active_topic_pages(
-    topics: list[str], prefixes: list[str], listable: list[str], period: Period, cap: int
-) -> list[tuple]:
-    """Each topic's count of active pages, and the first ``cap`` of each listable "topic prefix".
+def _first_topic_pages(listable: list[tuple[str, str]], period: Period, cap: int) -> list[tuple]:
+    """The first ``cap`` pages of the period of each listable (topic, CoP path prefix), as rows
+    (topic, prefix, page id, last published, title).
 
-    One query: the tags of the active pages of these topics and CoPs are
-    gathered once (a page is tested for activity once, not once per tag),
-    then counted per topic, as rows (topic, None, count, None, None), and
-    ranked per topic and CoP page, as rows (topic, prefix, page id, last
-    published, title). Gathering them twice, for two queries, cost twice as
-    much. Composed from ORM querysets like ``comment_topics.count_from_comments``:
-    only SQL that Django compiled and names made here are pasted together,
-    the values travel as parameters.
+    One query: the tags of these topics on the pages of the period, ranked
+    per topic and CoP page with a window function. The tag rows are chosen by
+    their tags' ids, read beforehand, and given their topic by id: no tag
+    row looks its tag up. Composed from ORM querysets like
+    ``comment_topics.count_from_comments``: only SQL that Django compiled and
+    names made here are pasted together, the values travel as parameters.
     """
-    topic = topic_expression()
+    tag_ids_of = tag_ids_of_topics({topic_name for topic_name, _prefix in listable})
+    if not tag_ids_of:
+        return []
+    topic = Case(*(When(tag_id__in=ids, then=Value(name)) for name, ids in tag_ids_of.items()))
+    prefixes = sorted({prefix for _topic_name, prefix in listable})
+    # "topic prefix" of each pair: one list, one test per row (a condition per topic made SQLite
+    # look each tag up in its index, row by row).
+    pairs = [f"{topic_name} {prefix}" for topic_name, prefix in listable]
     kind_queries = []
     for through_model, date_field in TAGGED_KINDS.values():
         page_model = through_model.content_object.field.related_model
         tag_rows = (
             through_model.objects.order_by()
+            .filter(tag_id__in=[tag_id for ids in tag_ids_of.values() for tag_id in ids])
             .annotate(topic=topic)
-            .filter(topic__in=topics)
             .values("topic", page_id=F("content_object_id"))
         )
         # The pages straight from Page: a join through the page model's own table (its wide rows
         # read only to reach Page) made the query a third slower.
+        dated_in_period = {f"{date_field}__gte": period.first_day, f"{date_field}__lte": period.last_day}
         pages = (
             Page.objects.order_by()
-            .filter(pk__in=page_model.objects.filter(_active_in(period, date_field)).values("pk"))
+            .filter(pk__in=page_model.objects.filter(**dated_in_period).values("pk"))
             .filter(live=True, expired=False)
             .annotate(prefix=Substr("path", 1, COMMUNITY_PATH_LENGTH))
             .filter(prefix__in=prefixes)
@@ -301,46 +304,30 @@ def _active_topic_pages(
         for (_tag_sql, tag_params), (_page_sql, page_params) in kind_queries
         for value in (*tag_params, *page_params)
     ]
-    listable_placeholders = ", ".join(["%s"] * len(listable))
+    pair_placeholders = ", ".join(["%s"] * len(pairs))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH topic_rows AS MATERIALIZED ({topic_rows})"  # noqa: S608
-            # DISTINCT: a page tagged "Katalog" and "katalog" counts, and is listed, once for "katalog".
-            " SELECT topic, NULL, COUNT(DISTINCT page_id), NULL, NULL FROM topic_rows GROUP BY topic"
-            " UNION ALL"
-            " SELECT topic, prefix, page_id, published, title FROM ("
-            "  SELECT listed.*, ROW_NUMBER() OVER ("
-            "   PARTITION BY topic, prefix ORDER BY published DESC NULLS LAST, title"
-            "  ) AS rank FROM ("
-            "   SELECT DISTINCT topic, prefix, page_id, published, title FROM topic_rows"
-            f"   WHERE (topic || ' ' || prefix) IN ({listable_placeholders})"
-            "  ) AS listed"
-            " ) AS ranked WHERE rank <= %s",
-            [*parameters, *listable, cap],
+            "SELECT topic, prefix, page_id, published, title FROM ("  # noqa: S608
+            " SELECT listed.*, ROW_NUMBER() OVER ("
+            "  PARTITION BY topic, prefix ORDER BY published DESC NULLS LAST, title"
+            " ) AS rank FROM ("
+            # DISTINCT: a page tagged "Katalog" and "katalog" is listed once for "katalog".
+            f"  SELECT DISTINCT topic, prefix, page_id, published, title FROM ({topic_rows}) AS topic_rows"
+            f"  WHERE (topic || ' ' || prefix) IN ({pair_placeholders})"
+            " ) AS listed"
+            ") AS ranked WHERE rank <= %s",
+            [*parameters, *pairs, cap],
         )
         rows = cursor.fetchall()
     # Raw rows skip the ORM's conversions: SQLite gives the publication moment as text.
     published_column = Page._meta.get_field("last_published_at").cached_col
     converters = connection.ops.get_db_converters(published_column)
     converted = []
-    for topic_name, prefix, figure, published, title in rows:
+    for topic_name, prefix, page_id, published, title in rows:
         for converter in converters:
             published = converter(published, published_column, connection)
-        converted.append((topic_name, prefix, figure, published, title))
+        converted.append((topic_name, prefix, page_id, published, title))
     return converted
-
-
-def _active_in(period: Period, date_field: str) -> Q:
-    """A page counts for the period: dated in it, or commented on in it."""
-    commented = Comment.objects.filter(
-        page=OuterRef("pk"),
-        state=CommentState.VISIBLE,
-        created_at__gte=period.starts_at,
-        created_at__lt=period.ends_at,
-    )
-    return Q(**{f"{date_field}__gte": period.first_day, f"{date_field}__lte": period.last_day}) | Q(
-        Exists(commented)
-    )
 
 
 # Rising topics: growth against the period before.

@@ -204,7 +204,7 @@ class CrossCommunityTopicsView(MonitoringView):
                         gettext_lazy("CoPs"), lambda row: "; ".join(c.title for c in row.communities)
                     ),
                     "aktivitas": Column(gettext_lazy("Activity"), _figure("activity")),
-                    "halaman": Column(gettext_lazy("Active pages"), _figure("page_count")),
+                    "halaman": Column(gettext_lazy("Pages of the period"), _figure("page_count")),
                     "contoh": Column(
                         gettext_lazy("Pages listed"),
                         lambda row: "; ".join(

@@ -209,9 +209,10 @@ def test_a_topic_in_two_cops_is_shared_with_its_pages_taken_in_turn(cops):
         "CoP Layanan Sirkulasi",
         "CoP Pengadaan Koleksi",
     ]
-    # The October practice is active in November through its comment of 1 November, 00:10.
-    assert katalog.page_count == 4
-    # A's most recently published, B's, then A's next; the cap leaves the October one out.
+    # The November practices and meeting notes; the October practice is active in November
+    # through its comment of 1 November, 00:10, but is not a page of the period.
+    assert katalog.page_count == 3
+    # A's most recently published, B's, then A's next.
     assert [(item.page.title, item.community.title) for item in katalog.pages] == [
         ("Rapat katalog", "CoP Layanan Sirkulasi"),
         ("Pengadaan katalog", "CoP Pengadaan Koleksi"),
@@ -219,7 +220,7 @@ def test_a_topic_in_two_cops_is_shared_with_its_pages_taken_in_turn(cops):
     ]
 
 
-def test_only_a_topics_first_cops_give_pages_but_every_active_page_counts(cops):
+def test_only_a_topics_first_cops_give_pages_but_every_page_of_the_period_counts(cops):
     zona = CommunityPageFactory(title="CoP Zona Baca")
     practice(zona, datetime.date(2026, 11, 7), "Katalog zona", "katalog")
     shared = shared_topics(topic_activity(default_locale_cops(), [NOVEMBER_SO_FAR]))
@@ -232,10 +233,31 @@ def test_only_a_topics_first_cops_give_pages_but_every_active_page_counts(cops):
         "CoP Pengadaan Koleksi",
         "CoP Zona Baca",
     ]
-    assert katalog.page_count == 5
+    assert katalog.page_count == 4
     assert [(item.page.title, item.community.title) for item in katalog.pages] == [
         ("Rapat katalog", "CoP Layanan Sirkulasi"),
         ("Pengadaan katalog", "CoP Pengadaan Koleksi"),
+    ]
+
+
+def test_a_cop_active_in_a_topic_through_comments_only_gives_no_page(
+    cops, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        older = practice(cops.c, datetime.date(2026, 9, 14), "Katalog lama", "katalog")
+        comment(older, jakarta(2026, 11, 12, 9, 0))
+    shared = shared_topics(topic_activity(default_locale_cops(), [NOVEMBER_SO_FAR]))
+
+    add_topic_pages(shared, NOVEMBER_SO_FAR, cap=3)
+
+    katalog = shared[0]
+    assert [community.title for community in katalog.communities][-1] == "CoP Sepi"
+    assert katalog.page_count == 3
+    # C's turn passes: its only page on the topic is from September.
+    assert [(item.page.title, item.community.title) for item in katalog.pages] == [
+        ("Rapat katalog", "CoP Layanan Sirkulasi"),
+        ("Pengadaan katalog", "CoP Pengadaan Koleksi"),
+        ("Katalog digital", "CoP Layanan Sirkulasi"),
     ]
 
 
