@@ -224,9 +224,9 @@ def _run_counts(
             community = community_of_page.get(key["community"])
             if community is None:
                 continue
-            for index, bucket in topic["buckets"]["buckets"].items():
-                if bucket["doc_count"]:
-                    counts[(key["topic"], community, first + int(index), key["kind"])] += bucket["doc_count"]
+            for index, pages in _bucket_counts(topic, len(buckets)):
+                if pages:
+                    counts[(key["topic"], community, first + index, key["kind"])] += pages
         if len(topics["buckets"]) < keys_per_page:
             return counts
         after = topics["after_key"]
@@ -251,16 +251,25 @@ def _topic_search(
     topics = search.aggs.bucket(
         "topics", "composite", size=page_size, sources=sources, **({"after": after} if after else {})
     )
-    # Named by the bucket's index. (A date_range aggregation counts the same, slower on osmem-server.)
-    topics.bucket(
-        "buckets",
-        "filters",
-        filters={
-            str(index): {"range": {"published": _days_of(bucket.first_day, bucket.last_day)}}
-            for index, bucket in enumerate(buckets)
-        },
-    )
+    if len(buckets) > 1:
+        # Named by the bucket's index. (A date_range aggregation counts the same, slower on osmem-server.)
+        topics.bucket(
+            "buckets",
+            "filters",
+            filters={
+                str(index): {"range": {"published": _days_of(bucket.first_day, bucket.last_day)}}
+                for index, bucket in enumerate(buckets)
+            },
+        )
     return search
+
+
+def _bucket_counts(topic: dict, bucket_count: int) -> list[tuple[int, int]]:
+    """(bucket index in the run, pages) of a key of the composite aggregation. A run of one bucket has
+    no sub-aggregation: the search's own date filter is that bucket's, and the key's count is its."""
+    if bucket_count == 1:
+        return [(0, topic["doc_count"])]
+    return [(int(index), bucket["doc_count"]) for index, bucket in topic["buckets"]["buckets"].items()]
 
 
 def _days_of(first_day: datetime.date, last_day: datetime.date) -> dict:

@@ -147,16 +147,23 @@ def test_elasticsearch_counts_what_the_database_counts(cops, elasticsearch):
     march = [Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))]
     # Two runs of months, searched side by side: January and February, then March.
     first_quarter = BUCKETS[JANUARY:]
+    # Two runs of one month each, as the cross-CoP view's two periods: each key's own count is
+    # its month's, with no sub-aggregation.
+    february_and_march = BUCKETS[FEBRUARY : MARCH + 1]
 
     assert elasticsearch_page_topic_counts(default_locale_cops(), BUCKETS) == expected_counts(cops)
     for communities, buckets in [
         (moderated, BUCKETS),
         (default_locale_cops(), march),
         (default_locale_cops(), first_quarter),
+        (default_locale_cops(), february_and_march),
     ]:
         assert elasticsearch_page_topic_counts(communities, buckets) == database_page_topic_counts(
             communities, buckets
         )
+    assert elasticsearch_page_topic_counts(
+        default_locale_cops(), february_and_march, page_size=2
+    ) == database_page_topic_counts(default_locale_cops(), february_and_march)
     assert elasticsearch_page_topic_counts(default_locale_cops(), []) == Counter()
     assert elasticsearch_page_topic_counts(CommunityPage.objects.none(), BUCKETS) == Counter()
     assert elasticsearch_page_topic_counts(CommunityPage.objects.filter(pk=cops.c.pk), BUCKETS) == Counter()
