@@ -124,11 +124,17 @@ class Reaction(models.Model):
     """A "Bermanfaat" (helpful) mark on a page or on a comment: one per person."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="helpful_marks")
+    # Indexed below, with what the recognition view reads of each mark.
     page = models.ForeignKey(
-        "wagtailcore.Page", null=True, blank=True, on_delete=models.CASCADE, related_name="helpful_marks"
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="helpful_marks",
+        db_index=False,
     )
     comment = models.ForeignKey(
-        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reactions"
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reactions", db_index=False
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -146,9 +152,15 @@ class Reaction(models.Model):
                 fields=["user", "comment"], condition=Q(page__isnull=True), name="one_reaction_per_comment"
             ),
         ]
-        # The recognition view counts the marks of a period, starting from their dates; with
-        # what it needs of each mark alongside, it reads them from the index alone.
-        indexes = [models.Index(fields=["created_at", "page", "comment", "user"])]
+        # The recognition view counts the marks of a period, starting from their dates, then the
+        # marks of each page or comment marked in it: with what it needs of each mark alongside,
+        # it reads them from the indexes alone (a page's or a comment's marks are found by the
+        # same indexes, in place of the foreign keys' own).
+        indexes = [
+            models.Index(fields=["created_at", "page", "comment", "user"]),
+            models.Index(fields=["page", "created_at", "user"]),
+            models.Index(fields=["comment", "created_at", "user"]),
+        ]
 
     def __str__(self):
         return f"{self.user_id} → {self.page_id or self.comment_id}"
