@@ -31,25 +31,40 @@ def get_ok(client: Client, url: str) -> None:
 
 
 def time_page(client: Client, url: str, runs: int = RUNS) -> PageTiming:
-    """Median of ``runs`` requests after a warm-up, and the queries of one request.
+    """Median of ``runs`` requests after a warm-up, and the queries of one request."""
+    return time_in_rounds(client, {url: url}, runs)[url]
 
-    The warm-up fills Wagtail's cached site root paths and Django's cached
-    templates, as on a server that has been up for a while.
+
+def time_in_rounds(client: Client, urls: dict[str, str], runs: int = RUNS) -> dict[str, PageTiming]:
+    """``time_page`` for several pages at once: each round requests every page once, in turn.
+
+    A slow spell of the machine (on a shared virtual machine, single
+    requests seen taking twice as long for a few seconds) then falls on a
+    few requests of every page, which the median passes over, rather than
+    on every request of one page. The warm-up fills Wagtail's cached site
+    root paths and Django's cached templates, as on a server that has been
+    up for a while.
     """
-    get_ok(client, url)
-    with CaptureQueriesContext(connection) as queries:
+    query_counts = {}
+    for name, url in urls.items():
         get_ok(client, url)
-    # Counted now: the captured list is read from the connection's log,
-    # which every later request clears.
-    query_count = len(queries)
-    timings = []
-    gc.collect()  # Garbage left by the previous page is not this page's cost.
+        with CaptureQueriesContext(connection) as queries:
+            get_ok(client, url)
+        # Counted now: the captured list is read from the connection's log,
+        # which every later request clears.
+        query_counts[name] = len(queries)
+    timings = {name: [] for name in urls}
+    gc.collect()  # Garbage left by what ran before is not these pages' cost.
     for _ in range(runs):
-        started = time.perf_counter()
-        get_ok(client, url)
-        timings.append(time.perf_counter() - started)
-    return PageTiming(median_ms=statistics.median(timings) * 1000, queries=query_count)
+        for name, url in urls.items():
+            started = time.perf_counter()
+            get_ok(client, url)
+            timings[name].append(time.perf_counter() - started)
+    return {
+        name: PageTiming(median_ms=statistics.median(timings[name]) * 1000, queries=query_counts[name])
+        for name in urls
+    }
 
 
 def time_pages(client: Client, urls: dict[str, str]) -> dict[str, PageTiming]:
-    return {name: time_page(client, url) for name, url in urls.items()}
+    return time_in_rounds(client, urls)

@@ -194,6 +194,10 @@ The whole run took {runtime_s / 60:.1f} minutes. Run it again to refresh this pa
 - Each page is requested once to warm up (Wagtail's cached site root paths,
   the template cache), once more under `CaptureQueriesContext` to count its SQL
   queries, then {RUNS} times; the table shows the median of those {RUNS}.
+  Pages measured together (the four reading pages, the monitoring views) are
+  requested in rounds, each page once per round, so that a slow spell of the
+  machine falls on a few requests of each page, which the median passes
+  over, rather than on every request of one page.
 - **Demo size**: {demo_source}. The measured pages are the busiest public CoP
   that has meetings, its newest practice and its latest meeting.
 - **{large_practices:,} practices in one CoP**: that same CoP is then grown to
