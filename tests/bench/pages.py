@@ -41,9 +41,11 @@ def time_in_rounds(client: Client, urls: dict[str, str], runs: int = RUNS) -> di
     A slow spell of the machine (on a shared virtual machine, single
     requests seen taking twice as long for a few seconds) then falls on a
     few requests of every page, which the median passes over, rather than
-    on every request of one page. The warm-up fills Wagtail's cached site
-    root paths and Django's cached templates, as on a server that has been
-    up for a while.
+    on every request of one page; and each page finds the database's caches
+    as the others left them, as on a server answering mixed requests,
+    rather than as its own previous request did. The warm-up fills Wagtail's
+    cached site root paths and Django's cached templates, as on a server
+    that has been up for a while.
     """
     query_counts = {}
     for name, url in urls.items():
