@@ -66,7 +66,3 @@ def time_in_rounds(client: Client, urls: dict[str, str], runs: int = RUNS) -> di
         name: PageTiming(median_ms=statistics.median(timings[name]) * 1000, queries=query_counts[name])
         for name in urls
     }
-
-
-def time_pages(client: Client, urls: dict[str, str]) -> dict[str, PageTiming]:
-    return time_in_rounds(client, urls)

@@ -23,7 +23,7 @@ from . import (
     writing,
 )
 from .import_files import write_import_folder
-from .pages import time_pages
+from .pages import time_in_rounds
 
 LARGE_COMMUNITY_PRACTICES = 5_000
 IMPORT_FILES = 2_000
@@ -58,11 +58,11 @@ def run_bench(workdir: Path, import_database: str) -> None:
     client = Client()
     client.force_login(reader)
     step(f"Timing pages at demo size ({measured.community.title})")
-    demo = time_pages(client, measured.urls)
+    demo = time_in_rounds(client, measured.urls)
     step(f"Growing {measured.community.title} to {LARGE_COMMUNITY_PRACTICES:,} practices")
     content.grow_practices(measured.community, LARGE_COMMUNITY_PRACTICES, rng)
     step(f"Timing pages with {LARGE_COMMUNITY_PRACTICES:,} practices in one CoP")
-    large = time_pages(client, measured.urls)
+    large = time_in_rounds(client, measured.urls)
     step(
         f"Topping up to {admin_pages.COMMUNITIES} CoPs with {admin_pages.PENDING} submissions awaiting review"
     )
