@@ -21,6 +21,7 @@ counts tell how many there are in all.
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet, Window
@@ -124,8 +125,13 @@ class EvaluationReport:
         )
 
 
-def evaluation_report(communities: QuerySet, period: Period, list_limit: int) -> EvaluationReport:
-    """The report of these (default-locale) CoPs over ``period``, each list cut at ``list_limit``."""
+def evaluation_report(
+    communities: QuerySet, period: Period, list_limit: int, on_fallback: Callable[[], None] | None = None
+) -> EvaluationReport:
+    """The report of these (default-locale) CoPs over ``period``, each list cut at ``list_limit``.
+
+    ``on_fallback`` as for ``page_topic_counts``, which counts the topics.
+    """
     reports = {row.community.pk: CommunityReport(row) for row in community_health(communities, period)}
     report = EvaluationReport(period, list(reports.values()), list_limit)
     if not reports:
@@ -135,7 +141,7 @@ def evaluation_report(communities: QuerySet, period: Period, list_limit: int) ->
     _add_practices(reports, community_of_prefix, period, list_limit)
     _add_meetings(reports, community_of_prefix, period, list_limit)
     _add_action_items(reports, community_of_prefix, period, list_limit)
-    report.topics = _add_topics(reports, communities, period)
+    report.topics = _add_topics(reports, communities, period, on_fallback)
     return report
 
 
@@ -222,11 +228,14 @@ def _add_action_items(reports, community_of_prefix, period: Period, limit: int) 
         reports[community].open_action_items = open_action_items[:limit]
 
 
-def _add_topics(reports, communities: QuerySet, period: Period) -> list[tuple[str, int]]:
+def _add_topics(
+    reports, communities: QuerySet, period: Period, on_fallback: Callable[[], None] | None
+) -> list[tuple[str, int]]:
     """Each CoP's most frequent topics of the month, and the learning center's: the month is one bucket."""
     per_community: dict[int, Counter] = defaultdict(Counter)
     overall: Counter = Counter()
-    for (topic, community, _bucket, _kind), pages in page_topic_counts(communities, [period]).items():
+    page_counts = page_topic_counts(communities, [period], on_fallback)
+    for (topic, community, _bucket, _kind), pages in page_counts.items():
         per_community[community][topic] += pages
         overall[topic] += pages
     for community, counts in per_community.items():

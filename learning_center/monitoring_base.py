@@ -48,6 +48,8 @@ class MonitoringView(TableExportMixin, WagtailAdminTemplateMixin, TemplateView):
 
     header_icon = "glasses"
     url_name = ""
+    # Set when Elasticsearch failed and the database counted the pages per topic instead.
+    topic_counts_fell_back = False
 
     def get(self, request, *args, **kwargs):
         if self.is_export:
@@ -71,6 +73,10 @@ class MonitoringView(TableExportMixin, WagtailAdminTemplateMixin, TemplateView):
         chosen = form.community() if form.is_bound else None
         communities = manageable_communities(self.request.user)
         return communities.filter(pk=chosen.pk) if chosen is not None else communities
+
+    def note_topic_counts_fallback(self) -> None:
+        """Passed as ``on_fallback`` to what counts topics: the page then says where its numbers came from."""
+        self.topic_counts_fell_back = True
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [

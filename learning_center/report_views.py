@@ -144,7 +144,9 @@ class EvaluationReportView(MonitoringView):
     @cached_property
     def report(self) -> EvaluationReport:
         limit = ALL_COPS_LIST_LIMIT if self.chosen_community is None else ONE_COP_LIST_LIMIT
-        return evaluation_report(self.monitored_communities, self.period, limit)
+        return evaluation_report(
+            self.monitored_communities, self.period, limit, self.note_topic_counts_fallback
+        )
 
     def month_label(self) -> str:
         return date_format(self.period.first_day, "YEAR_MONTH_FORMAT")

@@ -17,6 +17,7 @@ what the knowledge index holds:
 import datetime
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
@@ -43,14 +44,22 @@ TAGGED_KINDS = {
 }
 
 
-def page_topic_counts(communities: QuerySet[CommunityPage], buckets: list[Period]) -> Counter[TopicKey]:
-    """Topic counts of these (default-locale) CoPs per bucket, from the engine search runs on."""
-    counts, _engine, _degraded = with_fallback(
+def page_topic_counts(
+    communities: QuerySet[CommunityPage], buckets: list[Period], on_fallback: Callable[[], None] | None = None
+) -> Counter[TopicKey]:
+    """Topic counts of these (default-locale) CoPs per bucket, from the engine search runs on.
+
+    ``on_fallback`` is called when Elasticsearch failed and the database counted instead, so that a
+    view can say so.
+    """
+    counts, _engine, fell_back = with_fallback(
         configured_engine(),
         lambda: elasticsearch_page_topic_counts(communities, buckets),
         lambda: database_page_topic_counts(communities, buckets),
         "Topic counts",
     )
+    if fell_back and on_fallback is not None:
+        on_fallback()
     return counts
 
 

@@ -19,6 +19,7 @@ queries, however many CoPs, tags, pages and comments there are.
 import datetime
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import zip_longest
 
@@ -79,8 +80,15 @@ def most_active_first(activity: TopicActivity) -> tuple:
     return (-activity.total, activity.topic)
 
 
-def topic_activity(communities: QuerySet[CommunityPage], buckets: list[Period]) -> list[TopicActivity]:
-    """Every topic with any activity in these (default-locale) CoPs, by CoP title then most active."""
+def topic_activity(
+    communities: QuerySet[CommunityPage],
+    buckets: list[Period],
+    on_fallback: Callable[[], None] | None = None,
+) -> list[TopicActivity]:
+    """Every topic with any activity in these (default-locale) CoPs, by CoP title then most active.
+
+    ``on_fallback`` as for ``page_topic_counts``.
+    """
     by_pk = {community.pk: community for community in communities.order_by("title", "pk")}
     if not by_pk or not buckets:
         return []
@@ -94,7 +102,8 @@ def topic_activity(communities: QuerySet[CommunityPage], buckets: list[Period]) 
             )
         return figures[topic, community_id]
 
-    for (topic, community_id, bucket, kind), pages in page_topic_counts(communities, buckets).items():
+    page_counts = page_topic_counts(communities, buckets, on_fallback)
+    for (topic, community_id, bucket, kind), pages in page_counts.items():
         figures_of(topic, community_id).add(kind, bucket, pages)
     for (topic, community_id, bucket), comments in comment_topic_counts(list(by_pk), buckets).items():
         figures_of(topic, community_id).add("comment", bucket, comments)

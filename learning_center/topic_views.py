@@ -77,7 +77,7 @@ class TopicTrendsView(MonitoringView):
 
     @cached_property
     def activity(self) -> list[TopicActivity]:
-        return topic_activity(self.monitored_communities, self.buckets)
+        return topic_activity(self.monitored_communities, self.buckets, self.note_topic_counts_fallback)
 
     def tables(self) -> list[Table]:
         columns = {
@@ -155,7 +155,9 @@ class CrossCommunityTopicsView(MonitoringView):
     def activity_before_and_now(self) -> list[TopicActivity]:
         """Every topic of every CoP of the user: the period before (bucket 0) and the period (1), counted at once."""
         return topic_activity(
-            manageable_communities(self.request.user), [self.period.previous(), self.period]
+            manageable_communities(self.request.user),
+            [self.period.previous(), self.period],
+            self.note_topic_counts_fallback,
         )
 
     @cached_property

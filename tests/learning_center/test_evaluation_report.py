@@ -481,3 +481,18 @@ def test_the_page_renders_in_the_same_queries_for_2_and_6_cops(client, roles, on
 
     assert Tag.objects.count() > 4
     assert queries() == before
+
+
+def test_an_unreachable_search_engine_is_said_and_the_database_counts_the_topics(client, roles, settings):
+    client.force_login(roles.team)
+    counted_by_database = client.get(REPORT_URL)
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # discard port: nothing answers
+
+    response = client.get(REPORT_URL)
+
+    assert response.status_code == 200
+    assert "data-topic-counts-fallback" not in html_of(counted_by_database)
+    assert "data-topic-counts-fallback" in html_of(response)
+    assert "Mesin pencari sedang tidak dapat dihubungi" in html_of(response)
+    topics = [("sirkulasi", 3), ("swalayan", 1)]
+    assert response.context["report"].topics == counted_by_database.context["report"].topics == topics

@@ -370,3 +370,21 @@ def test_each_view_renders_in_the_same_queries_for_two_or_six_cops(client, roles
     add_cops_with_content(4)
 
     assert queries() == with_two
+
+
+@pytest.mark.parametrize(
+    ("url", "table"), [(TRENDS_URL, "data-topic-table"), (CROSS_URL, "data-shared-topics-table")]
+)
+def test_an_unreachable_search_engine_is_said_and_the_database_counts(client, roles, settings, url, table):
+    client.force_login(roles.team)
+    counted_by_database = client.get(url).content.decode()
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # discard port: nothing answers
+
+    response = client.get(url)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "data-topic-counts-fallback" not in counted_by_database
+    assert "data-topic-counts-fallback" in html
+    assert "Mesin pencari sedang tidak dapat dihubungi" in html
+    assert table_rows(html, table) == table_rows(counted_by_database, table) != []
